@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# make bench: every benchmark, figures written to BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+python3 bench/http_bench.py --bin "$BUILD/tongdai" --out BENCHMARKS.md

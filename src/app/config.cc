@@ -1,0 +1,96 @@
+#include "app/config.h"
+
+#include <cstdlib>
+
+#include <toml++/toml.h>
+
+namespace tongdai::app {
+
+using core::makeError;
+
+namespace {
+
+core::Error configError(const std::string& what) {
+  return makeError("config", "Cấu hình không hợp lệ: " + what, "Invalid configuration: " + what);
+}
+
+template <typename T>
+void take(const toml::table& t, const char* key, T& out) {
+  if (auto v = t[key].value<T>()) out = *v;
+}
+
+bool parseInt(const char* text, long& out) {
+  char* end = nullptr;
+  out = std::strtol(text, &end, 10);
+  return end && *end == '\0' && end != text;
+}
+
+}  // namespace
+
+core::Status loadConfigFile(const std::string& path, Config& cfg) {
+  if (path.empty()) return core::Status::Ok();
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return configError(path + ": " + std::string(e.description()));
+  }
+  take(t, "data_dir", cfg.data_dir);
+  take(t, "listen", cfg.listen);
+  take(t, "web_root", cfg.web_root);
+  take(t, "log_level", cfg.log_level);
+  std::int64_t n;
+  auto takeInt = [&](const char* key, auto& out) {
+    if (auto v = t[key].value<std::int64_t>()) {
+      n = *v;
+      out = static_cast<std::remove_reference_t<decltype(out)>>(n);
+    }
+  };
+  takeInt("io_threads", cfg.io_threads);
+  takeInt("worker_threads", cfg.worker_threads);
+  takeInt("session_hours", cfg.session_hours);
+  takeInt("max_body_bytes", cfg.max_body_bytes);
+  takeInt("max_header_bytes", cfg.max_header_bytes);
+  takeInt("request_timeout_s", cfg.request_timeout_s);
+  takeInt("idle_timeout_s", cfg.idle_timeout_s);
+  return core::Status::Ok();
+}
+
+core::Status applyEnvironment(Config& cfg) {
+  auto str = [](const char* name, std::string& out) {
+    if (const char* v = std::getenv(name)) out = v;
+  };
+  str("TONGDAI_DATA", cfg.data_dir);
+  str("TONGDAI_LISTEN", cfg.listen);
+  str("TONGDAI_WEB_ROOT", cfg.web_root);
+  str("TONGDAI_LOG_LEVEL", cfg.log_level);
+  struct IntVar {
+    const char* name;
+    long* target;
+  };
+  long io = cfg.io_threads, workers = cfg.worker_threads, hours = cfg.session_hours;
+  for (auto [name, target] : {IntVar{"TONGDAI_IO_THREADS", &io},
+                              IntVar{"TONGDAI_WORKER_THREADS", &workers},
+                              IntVar{"TONGDAI_SESSION_HOURS", &hours}}) {
+    if (const char* v = std::getenv(name)) {
+      if (!parseInt(v, *target)) return configError(std::string(name) + " phải là số nguyên");
+    }
+  }
+  cfg.io_threads = static_cast<int>(io);
+  cfg.worker_threads = static_cast<int>(workers);
+  cfg.session_hours = static_cast<int>(hours);
+  return core::Status::Ok();
+}
+
+bool splitListen(const std::string& listen, std::string& host, unsigned short& port) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  long p;
+  if (!parseInt(listen.substr(colon + 1).c_str(), p) || p < 0 || p > 65535) return false;
+  port = static_cast<unsigned short>(p);
+  return true;
+}
+
+}  // namespace tongdai::app

@@ -1,0 +1,31 @@
+// Configuration: defaults < TOML file < environment (TONGDAI_*) < flags.
+#pragma once
+
+#include <string>
+
+#include "core/common/status.h"
+
+namespace tongdai::app {
+
+struct Config {
+  std::string data_dir = "var/data";
+  std::string listen = "127.0.0.1:8080";
+  std::string web_root;  // "" = <source>/web found next to the binary, else disabled
+  std::string log_level = "info";
+  int io_threads = 2;
+  int worker_threads = 4;  // password hashing and other slow work
+  int session_hours = 12;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_header_bytes = 16 * 1024;
+  int request_timeout_s = 30;
+  int idle_timeout_s = 75;
+};
+
+// Applies a TOML file (if path non-empty) then TONGDAI_* environment
+// variables onto `cfg`. Flags are applied by the CLI afterwards.
+core::Status loadConfigFile(const std::string& path, Config& cfg);
+core::Status applyEnvironment(Config& cfg);
+// "host:port" → parts; false if malformed.
+bool splitListen(const std::string& listen, std::string& host, unsigned short& port);
+
+}  // namespace tongdai::app

@@ -1,0 +1,16 @@
+// First-start content of a new store: the category taxonomy (from the FAQ
+// topics of the hotline), the default calendar with the shipped holidays,
+// the default SLA targets. Idempotent: only what is missing is added.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/store/store.h"
+
+namespace tongdai::app {
+
+const std::vector<std::string>& holidayFiles();  // generated from data/holidays
+core::Status seedStore(core::store::Store& store, core::TimePoint now);
+
+}  // namespace tongdai::app

@@ -1,0 +1,105 @@
+#include "app/serve.h"
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "adapters/http/server.h"
+#include "adapters/sqlite/sqlite_store.h"
+#include "app/api/router.h"
+#include "app/context.h"
+#include "app/security.h"
+#include "app/seed.h"
+
+namespace tongdai::app {
+
+namespace fs = std::filesystem;
+
+std::string storePath(const std::string& data_dir) { return (fs::path(data_dir) / "tongdai.db").string(); }
+
+std::string defaultWebRoot() {
+  std::error_code ec;
+  auto exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  for (auto dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+    if (fs::exists(dir / "web" / "index.html")) return (dir / "web").string();
+  }
+  return "";
+}
+
+int serve(const Config& cfg) {
+  std::string host;
+  unsigned short port;
+  if (!splitListen(cfg.listen, host, port)) {
+    spdlog::error("invalid --listen '{}': expected HOST:PORT", cfg.listen);
+    return 2;
+  }
+  std::error_code ec;
+  fs::create_directories(cfg.data_dir, ec);
+  auto opened = sqlite::openSqliteStore({storePath(cfg.data_dir)});
+  if (!opened.ok()) {
+    spdlog::error("{}", opened.error().message_vi);
+    return 3;
+  }
+  auto store = std::move(opened).value();
+  AppContext ctx(cfg, *store);
+  if (auto st = seedStore(*store, ctx.now()); !st.ok()) {
+    spdlog::error("seeding failed: {}", st.error().message_en);
+    return 3;
+  }
+  if (auto err = ctx.loadSettings(); !err.empty()) {
+    spdlog::error("{}", err);
+    return 3;
+  }
+  Router router = buildRouter();
+
+  http::ServerOptions opts;
+  opts.host = host;
+  opts.port = port;
+  opts.io_threads = cfg.io_threads;
+  opts.max_body_bytes = cfg.max_body_bytes;
+  opts.max_header_bytes = cfg.max_header_bytes;
+  opts.request_timeout = std::chrono::seconds{cfg.request_timeout_s};
+  opts.idle_timeout = std::chrono::seconds{cfg.idle_timeout_s};
+  opts.static_root = cfg.web_root.empty() ? defaultWebRoot() : cfg.web_root;
+
+  auto handler = [&ctx, &router](http::Request&& req, http::Reply reply) {
+    router.handle(ctx, std::move(req), std::move(reply));
+  };
+  auto ws_authorizer = [&ctx](const http::Request& req, std::string& tag, http::Response& refusal) {
+    auto who = resolveSession(ctx, req);
+    auto refuse = [&](int status, const char* code, const char* vi) {
+      refusal.status = status;
+      refusal.body = nlohmann::json{{"error", {{"code", code}, {"message", vi}}}}.dump();
+      return false;
+    };
+    if (!who) return refuse(401, "unauthenticated", "Bạn chưa đăng nhập hoặc phiên đã hết hạn.");
+    if (!core::auth::allows(core::auth::kCaseWorkers, who->role)) {
+      return refuse(403, "forbidden", "Vai trò của bạn không nhận sự kiện trực tiếp.");
+    }
+    tag = core::auth::toString(who->role);
+    return true;
+  };
+  http::Server server(opts, handler, ws_authorizer);
+  ctx.setPublisher([&server](const std::string& text, core::auth::RoleSet roles) {
+    server.broadcast(text, [roles](const std::string& tag) {
+      auto role = core::auth::roleFromString(tag);
+      return role && core::auth::allows(roles, *role);
+    });
+  });
+  if (auto err = server.listen(); !err.empty()) {
+    spdlog::error("{}", err);
+    return 4;
+  }
+  spdlog::info("tongdai serving on http://{}:{} (data {}, web {})", host, server.boundPort(), cfg.data_dir,
+               opts.static_root.empty() ? "-" : opts.static_root);
+  server.run();
+  spdlog::info("shutting down: flushing the store");
+  ctx.setPublisher(nullptr);
+  store->close();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace tongdai::app

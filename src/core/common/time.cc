@@ -1,0 +1,56 @@
+#include "core/common/time.h"
+
+#include <cstdio>
+
+#include <date/date.h>
+
+namespace tongdai::core {
+
+namespace {
+constexpr int kHotlineOffsetSeconds = 7 * 3600;
+}
+
+std::string formatLocalIso(TimePoint t) {
+  auto local = t + std::chrono::seconds{kHotlineOffsetSeconds};
+  auto day = date::floor<date::days>(local);
+  date::year_month_day ymd{day};
+  date::hh_mm_ss hms{local - day};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d+07:00", int(ymd.year()),
+                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
+                int(hms.minutes().count()), int(hms.seconds().count()));
+  return buf;
+}
+
+bool parseIso(const std::string& text, TimePoint& out) {
+  int y, mo, d, h = 0, mi = 0, s = 0;
+  int consumed = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3 || consumed != 10) {
+    return false;
+  }
+  std::string rest = text.substr(10);
+  int offset = kHotlineOffsetSeconds;
+  if (!rest.empty()) {
+    int n = 0;
+    if (std::sscanf(rest.c_str(), "T%2d:%2d:%2d%n", &h, &mi, &s, &n) != 3 || n != 9) return false;
+    std::string zone = rest.substr(9);
+    if (zone == "Z") {
+      offset = 0;
+    } else if (!zone.empty()) {
+      int oh, om;
+      if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') ||
+          std::sscanf(zone.c_str() + 1, "%2d:%2d", &oh, &om) != 2) {
+        return false;
+      }
+      offset = (zone[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+    }
+  }
+  date::year_month_day ymd{date::year{y}, date::month(unsigned(mo)), date::day(unsigned(d))};
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return false;
+  auto local = date::sys_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} +
+               std::chrono::seconds{s};
+  out = TimePoint{local - std::chrono::seconds{offset}};
+  return true;
+}
+
+}  // namespace tongdai::core
