@@ -1,5 +1,7 @@
 #include "app/serve.h"
 
+#include <sys/resource.h>
+
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
@@ -28,7 +30,20 @@ std::string defaultWebRoot() {
   return "";
 }
 
+namespace {
+// Each connection is a descriptor: lift the soft limit to the hard one so the
+// server's own max_connections, not the default 1024, is what applies.
+void raiseFileLimit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+}  // namespace
+
 int serve(const Config& cfg) {
+  raiseFileLimit();
   std::string host;
   unsigned short port;
   if (!splitListen(cfg.listen, host, port)) {

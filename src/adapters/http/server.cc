@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -236,6 +237,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     auto req = parser_->release();
     keep_alive_ = req.keep_alive();
     english_ = prefersEnglish(req);
+    // Remembered for the answer: a HEAD response carries no body (RFC 9110 9.3.2),
+    // or a keep-alive client reads it as the start of the next response.
+    is_head_ = req.method() == bhttp::verb::head;
     std::string target(req.target());
     std::string path = percentDecode(target.substr(0, target.find('?')), false);
 
@@ -265,7 +269,6 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void dispatchToApp(bhttp::request<bhttp::string_body>&& req, const std::string& path) {
-    is_head_ = false;
     server_.in_flight++;
     // The reply holds the session alive until the application answers.
     auto self = shared_from_this();
@@ -300,6 +303,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     msg->body() = std::move(res.body);
     msg->keep_alive(keep_alive_ && !res.close && !server_.stopping);
     msg->prepare_payload();
+    if (is_head_) msg->body().clear();  // Content-Length stays: the size a GET would get
     write(msg);
   }
 
@@ -342,9 +346,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void serveStatic(const bhttp::request<bhttp::string_body>& req, const std::string& path) {
     if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) {
-      return sendRaw(405, errorJson("method_not_allowed", "Phương thức không được hỗ trợ.",
-                                    "Method not allowed.", english_),
-                     false);
+      // A 405 must say what is allowed (RFC 9110 15.5.6).
+      Response res;
+      res.status = 405;
+      res.headers.emplace_back("Allow", "GET, HEAD");
+      res.body = errorJson("method_not_allowed", "Phương thức không được hỗ trợ.", "Method not allowed.",
+                           english_);
+      return sendResponse(std::move(res));
     }
     const std::string& root = server_.options.static_root;
     // Refuse anything that could climb out of the root.
@@ -354,14 +362,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     std::string file = root + path;
     if (file.back() == '/') file += "index.html";
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    // Only regular files: a directory opens as an empty stream and would be
+    // served as an empty 200.
+    std::error_code fs_ec;
+    std::ifstream in;
+    if (std::filesystem::is_regular_file(file, fs_ec)) in.open(file, std::ios::binary);
+    if (!in.is_open()) {
       // Single-page desks: unknown paths without an extension get index.html.
       if (path.find('.') == std::string::npos) {
         file = root + "/index.html";
         in.open(file, std::ios::binary);
       }
-      if (!in) return notFound();
+      if (!in.is_open()) return notFound();
     }
     std::ostringstream content;
     content << in.rdbuf();

@@ -179,11 +179,17 @@ void Router::handle(AppContext& ctx, http::Request&& req, http::Reply reply) con
       break;
     }
     allow += (allow.empty() ? "" : ", ") + r.method;
+    if (r.method == "GET") allow += ", HEAD";  // GET routes answer HEAD too
   }
   if (!route) {
     if (!allow.empty()) {
-      call->fail(405, "method_not_allowed", "Phương thức không được hỗ trợ cho địa chỉ này.",
-                 "Method not allowed for this resource.");
+      // A 405 must list the allowed methods in Allow (RFC 9110 15.5.6).
+      call->respond(405,
+                    {{"error",
+                      {{"code", "method_not_allowed"},
+                       {"message", call->english ? "Method not allowed for this resource."
+                                                 : "Phương thức không được hỗ trợ cho địa chỉ này."}}}},
+                    {{"Allow", allow}});
       return;
     }
     call->fail(404, "route_not_found", "Không có chức năng này.", "No such API route.");

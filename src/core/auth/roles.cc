@@ -41,6 +41,16 @@ std::string lower(std::string_view s) {
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
   return out;
 }
+// True when the text is one UTF-8 character repeated ("aaaa", "đđđđ").
+bool isOneRepeatedCharacter(std::string_view s) {
+  std::size_t len = 1;
+  while (len < s.size() && (static_cast<unsigned char>(s[len]) & 0xC0) == 0x80) len++;
+  if (len > s.size() || s.size() % len != 0) return false;
+  for (std::size_t i = len; i < s.size(); i += len) {
+    if (s.substr(i, len) != s.substr(0, len)) return false;
+  }
+  return true;
+}
 }  // namespace
 
 Status checkPasswordPolicy(std::string_view password, std::string_view login) {
@@ -57,7 +67,7 @@ Status checkPasswordPolicy(std::string_view password, std::string_view login) {
     return makeError("weak_password", "Mật khẩu không được chứa tên đăng nhập.",
                      "The password must not contain the login.", field);
   }
-  if (std::all_of(password.begin(), password.end(), [&](char c) { return c == password[0]; })) {
+  if (isOneRepeatedCharacter(password)) {
     return makeError("weak_password", "Mật khẩu không được chỉ gồm một ký tự lặp lại.",
                      "The password must not repeat a single character.", field);
   }

@@ -114,15 +114,16 @@ Result<std::string> validateText(const std::string& raw, const char* field, std:
 }
 
 Result<std::vector<std::string>> validateTags(const std::vector<std::string>& tags) {
-  if (tags.size() > 20) {
-    return makeError("too_many_tags", "Tối đa 20 nhãn cho một phiếu.", "At most 20 tags per case.",
-                     "tags");
-  }
   std::vector<std::string> out;
   for (const auto& t : tags) {
     auto v = validateText(t, "tags", 64, true);
     if (!v.ok()) return v.error();
     if (std::find(out.begin(), out.end(), *v) == out.end()) out.push_back(*v);
+  }
+  // Counted after duplicates are dropped: the limit is about distinct labels.
+  if (out.size() > 20) {
+    return makeError("too_many_tags", "Tối đa 20 nhãn cho một phiếu.", "At most 20 tags per case.",
+                     "tags");
   }
   return out;
 }

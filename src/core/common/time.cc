@@ -22,7 +22,23 @@ std::string formatLocalIso(TimePoint t) {
   return buf;
 }
 
+namespace {
+// Every position marked 'd' in the shape must hold an ASCII digit, others
+// the literal character: sscanf alone would accept signs and blanks.
+bool matchesShape(const std::string& text, std::size_t from, const char* shape) {
+  for (std::size_t i = 0; shape[i]; ++i) {
+    if (from + i >= text.size()) return false;
+    char c = text[from + i];
+    if (shape[i] == 'd' ? (c < '0' || c > '9') : c != shape[i]) return false;
+  }
+  return true;
+}
+}  // namespace
+
 bool parseIso(const std::string& text, TimePoint& out) {
+  if (!matchesShape(text, 0, "dddd-dd-dd")) return false;
+  if (text.size() > 10 && !matchesShape(text, 10, "Tdd:dd:dd")) return false;
+  if (text.size() > 19 && text[19] != 'Z' && !matchesShape(text, 20, "dd:dd")) return false;
   int y, mo, d, h = 0, mi = 0, s = 0;
   int consumed = 0;
   if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3 || consumed != 10) {
@@ -42,11 +58,12 @@ bool parseIso(const std::string& text, TimePoint& out) {
           std::sscanf(zone.c_str() + 1, "%2d:%2d", &oh, &om) != 2) {
         return false;
       }
+      if (oh > 14 || om > 59) return false;
       offset = (zone[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
     }
   }
   date::year_month_day ymd{date::year{y}, date::month(unsigned(mo)), date::day(unsigned(d))};
-  if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return false;
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 59) return false;
   auto local = date::sys_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} +
                std::chrono::seconds{s};
   out = TimePoint{local - std::chrono::seconds{offset}};

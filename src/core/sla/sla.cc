@@ -21,9 +21,16 @@ bool validMinutes(const nlohmann::json& v) {
 Result<SlaPolicy> policyFromJson(const nlohmann::json& j) {
   SlaPolicy p;
   if (!j.is_object()) return slaError("");
+  // Unknown keys are refused: a typo ("urgnet") must not silently keep the old target.
+  for (auto& [k, v] : j.items()) {
+    if (k != "targets" && k != "lookup_minutes") return slaError(k);
+  }
   if (j.contains("targets")) {
     const auto& t = j["targets"];
     if (!t.is_object()) return slaError("targets");
+    for (auto& [k, v] : t.items()) {
+      if (k != "low" && k != "normal" && k != "high" && k != "urgent") return slaError("targets." + k);
+    }
     for (int i = 0; i < 4; ++i) {
       if (!t.contains(kPriorityNames[i])) continue;
       const auto& e = t[kPriorityNames[i]];
@@ -36,6 +43,12 @@ Result<SlaPolicy> policyFromJson(const nlohmann::json& j) {
       if (!validMinutes(e["resolution_minutes"])) return slaError(field + ".resolution_minutes");
       p.targets[i] = {e["first_response_minutes"].get<std::int64_t>(),
                       e["resolution_minutes"].get<std::int64_t>()};
+      if (p.targets[i].first_response_minutes > p.targets[i].resolution_minutes) {
+        return makeError("invalid_sla",
+                         "Thời hạn phản hồi đầu tiên không được dài hơn thời hạn giải quyết.",
+                         "The first-response target cannot exceed the resolution target.",
+                         field + ".first_response_minutes");
+      }
     }
   }
   if (j.contains("lookup_minutes")) {
