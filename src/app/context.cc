@@ -98,7 +98,25 @@ void AppContext::setSla(std::shared_ptr<const core::sla::SlaPolicy> p) {
   settings_.sla = std::move(p);
 }
 
+bool AppContext::categoryActive(const std::string& code) const {
+  std::lock_guard lock(categories_mutex_);
+  return active_categories_.count(code) > 0;
+}
+
+void AppContext::refreshCategories() {
+  std::set<std::string> active;
+  store_.read([&](core::store::ReadTx& tx) {
+    for (const auto& c : tx.categories()) {
+      if (c.active) active.insert(c.code);
+    }
+    return core::Status::Ok();
+  });
+  std::lock_guard lock(categories_mutex_);
+  active_categories_ = std::move(active);
+}
+
 std::string AppContext::loadSettings() {
+  refreshCategories();
   std::optional<std::string> cal_text, sla_text;
   auto st = store_.read([&](core::store::ReadTx& tx) {
     cal_text = tx.setting("calendar");

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -81,6 +82,10 @@ class AppContext {
   // Loads calendar and SLA from the store (or defaults); error text on failure.
   std::string loadSettings();
 
+  // Active category codes, cached: every case create checks one.
+  bool categoryActive(const std::string& code) const;
+  void refreshCategories();
+
   SessionCache& sessions() { return sessions_; }
   WorkerPool& workers() { return workers_; }
 
@@ -97,6 +102,8 @@ class AppContext {
   SessionCache sessions_;
   WorkerPool workers_;
   Publisher publisher_;
+  mutable std::mutex categories_mutex_;
+  std::set<std::string> active_categories_;
 };
 
 // Audit entry builder for the common case.

@@ -276,7 +276,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     auto replied = std::make_shared<std::atomic<bool>>(false);
     Reply reply = [self, executor, replied](Response res) {
       if (replied->exchange(true)) return;  // exactly once
-      asio::post(executor, [self, res = std::move(res)]() mutable {
+      // dispatch: inline when the handler answered on the connection's own
+      // strand (reads), queued when it answers from the writer thread.
+      asio::dispatch(executor, [self, res = std::move(res)]() mutable {
         self->server_.in_flight--;
         self->sendResponse(std::move(res));
       });

@@ -1,5 +1,7 @@
 #include "adapters/sqlite/sqlite_store.h"
 
+#include <sqlite3.h>
+
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -7,6 +9,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "adapters/sqlite/db.h"
 #include "adapters/sqlite/migrations.h"
@@ -540,10 +543,10 @@ class SqliteStore : public Store {
     if (!db) return storageError("cannot open reader");
     Status result;
     try {
-      db->exec("BEGIN");
+      db->prepare("BEGIN").run();  // cached statements: no re-parse per read
       SqliteTx tx(*db);
       result = work(tx);
-      db->exec("COMMIT");
+      db->prepare("COMMIT").run();
     } catch (const std::exception& e) {
       try {
         db->exec("ROLLBACK");
@@ -595,20 +598,23 @@ class SqliteStore : public Store {
     std::vector<Status> results(batch.size());
     Db& db = *writer_db_;
     try {
-      db.exec("BEGIN IMMEDIATE");
+      db.prepare("BEGIN IMMEDIATE").run();
       SqliteTx tx(db);
       for (std::size_t i = 0; i < batch.size(); ++i) {
-        db.exec("SAVEPOINT job");
+        db.prepare("SAVEPOINT job").run();  // cached: parsed once per connection
         try {
           results[i] = batch[i].work(tx);
         } catch (const std::exception& e) {
+          // SQLite's text names constraints, never row values: safe to log.
+          spdlog::error("store: write failed: {}", e.what());
           results[i] = storageError(e.what());
         }
-        if (!results[i].ok()) db.exec("ROLLBACK TO job");
-        db.exec("RELEASE job");
+        if (!results[i].ok()) db.prepare("ROLLBACK TO job").run();
+        db.prepare("RELEASE job").run();
       }
-      db.exec("COMMIT");
+      db.prepare("COMMIT").run();
     } catch (const std::exception& e) {
+      spdlog::error("store: batch of {} writes failed: {}", batch.size(), e.what());
       try {
         db.exec("ROLLBACK");
       } catch (...) {
@@ -657,6 +663,14 @@ class SqliteStore : public Store {
 }  // namespace
 
 Result<std::unique_ptr<Store>> openSqliteStore(const SqliteOptions& options) {
+  // Memory statistics take a global mutex on every SQLite allocation; we do
+  // not use them, and readers on several threads contend on it. Must run
+  // before SQLite initialises (later calls return SQLITE_MISUSE, harmlessly).
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   try {
     auto db = std::make_unique<Db>(options.path, false);
     db->exec("PRAGMA journal_mode = WAL");

@@ -99,9 +99,8 @@ std::vector<std::string> split(const std::string& path) {
   return parts;
 }
 
-bool match(const std::string& pattern, const std::string& path,
+bool match(const std::vector<std::string>& p, const std::vector<std::string>& s,
            std::map<std::string, std::string>& params) {
-  auto p = split(pattern), s = split(path);
   if (p.size() != s.size()) return false;
   std::map<std::string, std::string> found;
   for (std::size_t i = 0; i < p.size(); ++i) {
@@ -121,11 +120,13 @@ bool isSafeMethod(const std::string& m) { return m == "GET" || m == "HEAD"; }
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, core::auth::RoleSet roles, RouteHandler h) {
-  routes_.push_back({std::move(method), std::move(pattern), roles, false, std::move(h)});
+  auto segments = split(pattern);
+  routes_.push_back({std::move(method), std::move(pattern), std::move(segments), roles, false, std::move(h)});
 }
 
 void Router::addPublic(std::string method, std::string pattern, RouteHandler h) {
-  routes_.push_back({std::move(method), std::move(pattern), 0, true, std::move(h)});
+  auto segments = split(pattern);
+  routes_.push_back({std::move(method), std::move(pattern), std::move(segments), 0, true, std::move(h)});
 }
 
 std::string sessionCookieValue(const http::Request& req) {
@@ -170,9 +171,10 @@ void Router::handle(AppContext& ctx, http::Request&& req, http::Reply reply) con
   auto call = std::make_shared<Call>(ctx, std::move(req), std::move(reply));
   const Route* route = nullptr;
   std::string allow;
+  const auto segments = split(call->req.path);
   for (const auto& r : routes_) {
     std::map<std::string, std::string> params;
-    if (!match(r.pattern, call->req.path, params)) continue;
+    if (!match(r.segments, segments, params)) continue;
     if (r.method == call->req.method || (r.method == "GET" && call->req.method == "HEAD")) {
       route = &r;
       call->params = std::move(params);

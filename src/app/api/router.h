@@ -50,6 +50,7 @@ using RouteHandler = std::function<void(const CallPtr&)>;
 struct Route {
   std::string method;
   std::string pattern;               // "/api/v1/cases/{id}"
+  std::vector<std::string> segments; // pattern split on '/', computed once
   core::auth::RoleSet roles = 0;     // 0 with is_public: anyone
   bool is_public = false;
   RouteHandler handler;

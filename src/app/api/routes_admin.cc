@@ -227,7 +227,10 @@ void saveCategory(const CallPtr& call, const std::string& code, bool must_exist)
     tx.appendAudit(auditEntry(&who, must_exist ? "category.update" : "category.create", "category", c.code,
                               std::nullopt, "", "", now));
     return Status::Ok();
-  }, [call, c, must_exist] { call->respond(must_exist ? 200 : 201, categoryView(c)); });
+  }, [call, c, must_exist] {
+    call->ctx.refreshCategories();
+    call->respond(must_exist ? 200 : 201, categoryView(c));
+  });
 }
 
 void createCategory(const CallPtr& call) {

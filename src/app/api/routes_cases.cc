@@ -61,16 +61,7 @@ core::Result<core::cases::CaseDraft> draftFromJson(const json& b) {
   return d;
 }
 
-bool categoryExists(AppContext& ctx, const std::string& code) {
-  bool found = false;
-  ctx.store().read([&](core::store::ReadTx& tx) {
-    for (const auto& c : tx.categories()) {
-      if (c.code == code && c.active) found = true;
-    }
-    return Status::Ok();
-  });
-  return found;
-}
+bool categoryExists(AppContext& ctx, const std::string& code) { return ctx.categoryActive(code); }
 
 void appendEvent(WriteTx& tx, std::int64_t case_id, core::TimePoint at, std::int64_t actor,
                  const std::string& kind, const json& data) {
