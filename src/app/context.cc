@@ -83,6 +83,8 @@ int AppContext::currentYear() const {
   return int(date::year_month_day{date::floor<date::days>(local)}.year());
 }
 
+std::string AppContext::today() const { return core::formatLocalIso(now()).substr(0, 10); }
+
 Settings AppContext::settings() const {
   std::lock_guard lock(settings_mutex_);
   return settings_;
@@ -117,6 +119,7 @@ void AppContext::refreshCategories() {
 
 std::string AppContext::loadSettings() {
   refreshCategories();
+  kb_.load(store_, today());
   std::optional<std::string> cal_text, sla_text;
   auto st = store_.read([&](core::store::ReadTx& tx) {
     cal_text = tx.setting("calendar");

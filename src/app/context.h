@@ -18,6 +18,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "app/config.h"
+#include "app/kb/knowledge_base.h"
 #include "core/calendar/business_calendar.h"
 #include "core/sla/sla.h"
 #include "core/store/store.h"
@@ -87,6 +88,8 @@ class AppContext {
   void refreshCategories();
 
   SessionCache& sessions() { return sessions_; }
+  KnowledgeBase& kb() { return kb_; }
+  std::string today() const;  // "YYYY-MM-DD" in Asia/Ho_Chi_Minh
   WorkerPool& workers() { return workers_; }
 
   // Live events: set by the HTTP wiring; called after a commit.
@@ -100,6 +103,7 @@ class AppContext {
   mutable std::mutex settings_mutex_;
   Settings settings_;
   SessionCache sessions_;
+  KnowledgeBase kb_;
   WorkerPool workers_;
   Publisher publisher_;
   mutable std::mutex categories_mutex_;

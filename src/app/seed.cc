@@ -4,6 +4,7 @@
 
 #include "app/context.h"
 #include "core/calendar/holidays.h"
+#include "core/kb/article.h"
 
 namespace tongdai::app {
 
@@ -41,6 +42,35 @@ const std::vector<core::store::Category>& defaultCategories() {
   return cats;
 }
 
+// The shipped articles, validated like any other edit: a bad file fails loudly.
+core::Result<std::vector<core::store::KbArticle>> startingArticles(core::TimePoint now) {
+  std::vector<core::store::KbArticle> out;
+  auto j = nlohmann::json::parse(kbArticlesJson(), nullptr, false);
+  if (!j.is_array()) {
+    return core::makeError("kb_seed", "Tệp cơ sở tri thức không hợp lệ.", "data/kb/articles.json is invalid.");
+  }
+  for (const auto& e : j) {
+    core::store::KbArticle a;
+    a.slug = e.value("slug", "");
+    a.title = e.value("title", "");
+    a.answer = e.value("answer", "");
+    a.category = e.value("category", "khac");
+    a.tags = e.value("tags", std::vector<std::string>{});
+    a.status = e.value("status", "published");
+    a.legal_basis = e.value("legal_basis", "");
+    a.valid_from = e.contains("valid_from") && e["valid_from"].is_string() ? e["valid_from"].get<std::string>() : "";
+    a.valid_to = e.contains("valid_to") && e["valid_to"].is_string() ? e["valid_to"].get<std::string>() : "";
+    a.updated_at = core::toUnix(now);
+    auto v = core::kb::validateArticle(a);
+    if (!v.ok()) {
+      return core::makeError("kb_seed", "Bài \"" + a.slug + "\" không hợp lệ: " + v.error().message_vi,
+                             "Article \"" + a.slug + "\" is invalid: " + v.error().message_en);
+    }
+    out.push_back(v.value());
+  }
+  return out;
+}
+
 }  // namespace
 
 core::Status seedStore(core::store::Store& store, core::TimePoint now) {
@@ -52,6 +82,8 @@ core::Status seedStore(core::store::Store& store, core::TimePoint now) {
   }
   std::string calendar = core::calendar::calendarSpecToJson(spec).dump();
   std::string sla = core::sla::policyToJson(core::sla::SlaPolicy{}).dump();
+  auto articles = startingArticles(now);
+  if (!articles.ok()) return articles.error();
   return store.writeSync([&](core::store::WriteTx& tx) {
     if (tx.categories().empty()) {
       for (const auto& c : defaultCategories()) tx.upsertCategory(c);
@@ -64,6 +96,11 @@ core::Status seedStore(core::store::Store& store, core::TimePoint now) {
                                 "first start", "", now));
     }
     if (!tx.setting("sla")) tx.putSetting("sla", sla);
+    if (tx.kbArticles().empty() && !articles->empty()) {
+      for (const auto& a : articles.value()) tx.saveKbArticle(a, "starting knowledge base");
+      tx.appendAudit(auditEntry(nullptr, "seed.kb", "kb_article", "*", std::nullopt, "first start",
+                                "{\"articles\":" + std::to_string(articles->size()) + "}", now));
+    }
     return core::Status::Ok();
   });
 }

@@ -58,8 +58,17 @@ class DocumentedRoutes(ServerTestCase):
             raise AssertionError("escalate: %s %s" % (status, lookup))
         status, _, users = cls.clients["admin"].get("/api/v1/users")
         target = next(u for u in users["items"] if u["login"] == "tdv15")
+        status, _, article = cls.clients["supervisor"].post(
+            "/api/v1/kb/articles", {"title": "Bài kiểm thử phân quyền", "answer": "Nội dung.",
+                                    "category": "khac", "status": "published"})
+        if status != 201:
+            raise AssertionError("create article: %s %s" % (status, article))
+        status, _, proposal = op.post("/api/v1/kb/proposals",
+                                      {"article_id": article["id"], "note": "Kiểm thử"})
+        if status != 201:
+            raise AssertionError("propose: %s %s" % (status, proposal))
         cls.ids = {"cases": case["id"], "lookups": lookup["id"], "users": target["id"],
-                   "categories": "khac"}
+                   "categories": "khac", "articles": article["id"], "proposals": proposal["id"]}
 
     def concrete(self, template):
         """The template with real ids substituted."""
@@ -201,6 +210,10 @@ class EverythingAnsweredIsDocumented(DocumentedRoutes):
         "/api/v1/audit/verify", "/api/v1/audit/{cases}", "/api/v1/audit/export", "/api/v1/admin",
         "/api/v1/debug", "/api/v1/metrics", "/api/v1/stats", "/api/v1/reports", "/api/v1/config",
         "/api/v1/backup", "/api/v1/shutdown", "/api/admin", "/api/debug",
+        "/api/v1/kb", "/api/v1/kb/search", "/api/v1/kb/suggest", "/api/v1/kb/articles",
+        "/api/v1/kb/articles/{articles}", "/api/v1/kb/articles/{articles}/status",
+        "/api/v1/kb/articles/{articles}/versions", "/api/v1/kb/articles/{articles}/publish",
+        "/api/v1/kb/proposals", "/api/v1/kb/proposals/{proposals}/status",
     ]
 
     def fill(self, candidate):

@@ -134,11 +134,57 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )SQL";
 
+const char* kKnowledgeBase = R"SQL(
+CREATE TABLE kb_articles (
+  id INTEGER PRIMARY KEY,
+  slug TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  category TEXT NOT NULL REFERENCES categories(code),
+  tags TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('draft','in_review','published','retired')),
+  legal_basis TEXT NOT NULL,
+  valid_from TEXT NOT NULL,
+  valid_to TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  updated_by BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE kb_article_versions (
+  article_id BIGINT NOT NULL REFERENCES kb_articles(id),
+  version BIGINT NOT NULL,
+  title TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  category TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  status TEXT NOT NULL,
+  legal_basis TEXT NOT NULL,
+  valid_from TEXT NOT NULL,
+  valid_to TEXT NOT NULL,
+  updated_by BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  note TEXT NOT NULL,
+  PRIMARY KEY (article_id, version)
+);
+CREATE TABLE kb_proposals (
+  id INTEGER PRIMARY KEY,
+  article_id BIGINT REFERENCES kb_articles(id),
+  title TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  note TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open','accepted','rejected')),
+  proposed_by BIGINT NOT NULL REFERENCES users(id),
+  at BIGINT NOT NULL
+);
+CREATE INDEX kb_proposals_status ON kb_proposals(status, id);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "init: users, sessions, categories, cases, look-ups, settings, audit", kInit},
+      {2, "knowledge base: articles, versions, proposals", kKnowledgeBase},
   };
   return all;
 }

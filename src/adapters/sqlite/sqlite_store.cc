@@ -179,6 +179,40 @@ std::string ftsQuery(const std::vector<std::string>& tokens) {
   return q;
 }
 
+const char* kKbColumns =
+    "id, slug, title, answer, category, tags, status, legal_basis, valid_from, valid_to, version, "
+    "updated_by, updated_at";
+
+std::vector<std::string> tagsFrom(const std::string& text) {
+  std::vector<std::string> out;
+  auto tags = nlohmann::json::parse(text, nullptr, false);
+  if (tags.is_array()) {
+    for (auto& t : tags) {
+      if (t.is_string()) out.push_back(t.get<std::string>());
+    }
+  }
+  return out;
+}
+
+// Reads the kb columns starting at `first` (article or version row).
+KbArticle readKb(const Stmt& s) {
+  KbArticle a;
+  a.id = s.i64(0);
+  a.slug = s.text(1);
+  a.title = s.text(2);
+  a.answer = s.text(3);
+  a.category = s.text(4);
+  a.tags = tagsFrom(s.text(5));
+  a.status = s.text(6);
+  a.legal_basis = s.text(7);
+  a.valid_from = s.text(8);
+  a.valid_to = s.text(9);
+  a.version = s.i64(10);
+  a.updated_by = s.i64(11);
+  a.updated_at = s.i64(12);
+  return a;
+}
+
 class SqliteTx : public WriteTx {
  public:
   explicit SqliteTx(Db& db) : db_(db) {}
@@ -322,6 +356,89 @@ class SqliteTx : public WriteTx {
   int schemaVersion() override {
     auto s = db_.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     return s.step() ? static_cast<int>(s.i64(0)) : 0;
+  }
+  std::vector<KbArticle> kbArticles() override {
+    auto s = db_.prepare(std::string("SELECT ") + kKbColumns + " FROM kb_articles ORDER BY id");
+    std::vector<KbArticle> out;
+    while (s.step()) out.push_back(readKb(s));
+    return out;
+  }
+  std::optional<KbArticle> kbArticleById(std::int64_t id) override {
+    auto s = db_.prepare(std::string("SELECT ") + kKbColumns + " FROM kb_articles WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return readKb(s);
+  }
+  std::optional<KbArticle> kbArticleBySlug(const std::string& slug) override {
+    auto s = db_.prepare(std::string("SELECT ") + kKbColumns + " FROM kb_articles WHERE slug = ?");
+    s.bind(1, slug);
+    if (!s.step()) return std::nullopt;
+    return readKb(s);
+  }
+  std::vector<KbVersion> kbVersions(std::int64_t article_id) override {
+    auto s = db_.prepare(
+        "SELECT v.article_id, a.slug, v.title, v.answer, v.category, v.tags, v.status, "
+        "v.legal_basis, v.valid_from, v.valid_to, v.version, v.updated_by, v.updated_at, v.note "
+        "FROM kb_article_versions v JOIN kb_articles a ON a.id = v.article_id "
+        "WHERE v.article_id = ? ORDER BY v.version");
+    s.bind(1, article_id);
+    std::vector<KbVersion> out;
+    while (s.step()) out.push_back({readKb(s), s.text(13)});
+    return out;
+  }
+  std::vector<KbProposal> kbProposals(const std::string& status) override {
+    auto s = db_.prepare(
+        "SELECT id, article_id, title, answer, note, status, proposed_by, at FROM kb_proposals "
+        "WHERE (? = '' OR status = ?) ORDER BY id");
+    s.bind(1, status).bind(2, status);
+    std::vector<KbProposal> out;
+    while (s.step()) {
+      out.push_back({s.i64(0), s.optI64(1), s.text(2), s.text(3), s.text(4), s.text(5), s.i64(6), s.i64(7)});
+    }
+    return out;
+  }
+  std::int64_t saveKbArticle(const KbArticle& a, const std::string& note) override {
+    std::int64_t id = a.id;
+    std::string tags = nlohmann::json(a.tags).dump();
+    if (id == 0) {
+      db_.prepare(
+             "INSERT INTO kb_articles(slug, title, answer, category, tags, status, legal_basis, "
+             "valid_from, valid_to, version, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+          .bind(1, a.slug).bind(2, a.title).bind(3, a.answer).bind(4, a.category).bind(5, tags)
+          .bind(6, a.status).bind(7, a.legal_basis).bind(8, a.valid_from).bind(9, a.valid_to)
+          .bind(10, a.version).bind(11, a.updated_by).bind(12, a.updated_at)
+          .run();
+      id = db_.lastInsertId();
+    } else {
+      db_.prepare(
+             "UPDATE kb_articles SET slug=?, title=?, answer=?, category=?, tags=?, status=?, "
+             "legal_basis=?, valid_from=?, valid_to=?, version=?, updated_by=?, updated_at=? WHERE id=?")
+          .bind(1, a.slug).bind(2, a.title).bind(3, a.answer).bind(4, a.category).bind(5, tags)
+          .bind(6, a.status).bind(7, a.legal_basis).bind(8, a.valid_from).bind(9, a.valid_to)
+          .bind(10, a.version).bind(11, a.updated_by).bind(12, a.updated_at).bind(13, id)
+          .run();
+    }
+    db_.prepare(
+           "INSERT INTO kb_article_versions(article_id, version, title, answer, category, tags, "
+           "status, legal_basis, valid_from, valid_to, updated_by, updated_at, note) "
+           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        .bind(1, id).bind(2, a.version).bind(3, a.title).bind(4, a.answer).bind(5, a.category)
+        .bind(6, tags).bind(7, a.status).bind(8, a.legal_basis).bind(9, a.valid_from)
+        .bind(10, a.valid_to).bind(11, a.updated_by).bind(12, a.updated_at).bind(13, note)
+        .run();
+    return id;
+  }
+  std::int64_t insertKbProposal(const KbProposal& p) override {
+    db_.prepare(
+           "INSERT INTO kb_proposals(article_id, title, answer, note, status, proposed_by, at) "
+           "VALUES (?,?,?,?,?,?,?)")
+        .bind(1, p.article_id).bind(2, p.title).bind(3, p.answer).bind(4, p.note)
+        .bind(5, p.status).bind(6, p.proposed_by).bind(7, p.at)
+        .run();
+    return db_.lastInsertId();
+  }
+  void setKbProposalStatus(std::int64_t id, const std::string& status) override {
+    db_.prepare("UPDATE kb_proposals SET status = ? WHERE id = ?").bind(1, status).bind(2, id).run();
   }
 
   // ----- writes

@@ -249,6 +249,7 @@ Router buildRouter() {
   registerCaseRoutes(r);
   registerLookupRoutes(r);
   registerAdminRoutes(r);
+  registerKbRoutes(r);
   return r;
 }
 

@@ -82,6 +82,7 @@ void registerSessionRoutes(Router& r);
 void registerCaseRoutes(Router& r);
 void registerLookupRoutes(Router& r);
 void registerAdminRoutes(Router& r);
+void registerKbRoutes(Router& r);
 void registerSystemRoutes(Router& r);
 Router buildRouter();
 

@@ -100,4 +100,39 @@ struct CasePage {
   std::int64_t total = 0;
 };
 
+// A knowledge-base article (cơ sở tri thức) at its current version.
+struct KbArticle {
+  std::int64_t id = 0;
+  std::string slug;
+  std::string title;   // the citizen's question
+  std::string answer;  // Markdown
+  std::string category;
+  std::vector<std::string> tags;
+  std::string status;  // draft | in_review | published | retired
+  std::string legal_basis;
+  std::string valid_from;  // "YYYY-MM-DD" or ""
+  std::string valid_to;    // "YYYY-MM-DD" or ""
+  std::int64_t version = 1;
+  std::int64_t updated_by = 0;
+  std::int64_t updated_at = 0;
+};
+
+// Every saved version of an article, kept for history.
+struct KbVersion {
+  KbArticle article;  // as it was at that version
+  std::string note;   // why it changed
+};
+
+// An operator's proposed change (or new article) for supervisors to review.
+struct KbProposal {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> article_id;
+  std::string title;
+  std::string answer;
+  std::string note;
+  std::string status;  // open | accepted | rejected
+  std::int64_t proposed_by = 0;
+  std::int64_t at = 0;
+};
+
 }  // namespace tongdai::core::store

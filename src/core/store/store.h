@@ -43,6 +43,12 @@ class ReadTx {
   virtual std::vector<audit::Entry> auditEntries(std::int64_t from_seq, int limit) = 0;
   virtual std::int64_t auditCount() = 0;
   virtual int schemaVersion() = 0;
+  // Knowledge base.
+  virtual std::vector<KbArticle> kbArticles() = 0;
+  virtual std::optional<KbArticle> kbArticleById(std::int64_t id) = 0;
+  virtual std::optional<KbArticle> kbArticleBySlug(const std::string& slug) = 0;
+  virtual std::vector<KbVersion> kbVersions(std::int64_t article_id) = 0;
+  virtual std::vector<KbProposal> kbProposals(const std::string& status) = 0;
 };
 
 class WriteTx : public ReadTx {
@@ -61,6 +67,10 @@ class WriteTx : public ReadTx {
   virtual std::int64_t insertLookup(const Lookup& l) = 0;
   virtual void updateLookup(const Lookup& l) = 0;
   virtual void putSetting(const std::string& key, const std::string& value) = 0;
+  // Inserts (id 0) or updates an article and records the version row.
+  virtual std::int64_t saveKbArticle(const KbArticle& a, const std::string& note) = 0;
+  virtual std::int64_t insertKbProposal(const KbProposal& p) = 0;
+  virtual void setKbProposalStatus(std::int64_t id, const std::string& status) = 0;
   // Fills seq, prev_hash and hash from the chain's current head; returns seq.
   virtual std::int64_t appendAudit(audit::Entry e) = 0;
 };

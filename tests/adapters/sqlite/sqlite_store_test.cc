@@ -10,6 +10,7 @@
 #include <future>
 #include <thread>
 
+#include "adapters/sqlite/migrations.h"
 #include "core/audit/chain.h"
 #include "core/text/fold.h"
 
@@ -109,7 +110,7 @@ TEST_F(SqliteStoreTest, WritesAreVisibleAfterReopen) {
   store->read([](ReadTx& tx) {
     EXPECT_TRUE(tx.userByLogin("persist").has_value());
     EXPECT_EQ(tx.setting("k").value_or(""), "v");
-    EXPECT_EQ(tx.schemaVersion(), 1);
+    EXPECT_EQ(tx.schemaVersion(), latestSchemaVersion());
     return Status::Ok();
   });
 }
