@@ -25,6 +25,8 @@
 
 namespace tongdai::app {
 
+class AcdService;
+
 // Who is calling: a snapshot of the user and their session.
 struct Principal {
   std::int64_t user_id = 0;
@@ -89,6 +91,9 @@ class AppContext {
 
   SessionCache& sessions() { return sessions_; }
   KnowledgeBase& kb() { return kb_; }
+  // The routing engine; null in subcommands that do not serve.
+  AcdService* acd() { return acd_; }
+  void setAcd(AcdService* acd) { acd_ = acd; }
   std::string today() const;  // "YYYY-MM-DD" in Asia/Ho_Chi_Minh
   WorkerPool& workers() { return workers_; }
 
@@ -104,6 +109,7 @@ class AppContext {
   Settings settings_;
   SessionCache sessions_;
   KnowledgeBase kb_;
+  AcdService* acd_ = nullptr;
   WorkerPool workers_;
   Publisher publisher_;
   mutable std::mutex categories_mutex_;

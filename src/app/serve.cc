@@ -9,6 +9,7 @@
 
 #include "adapters/http/server.h"
 #include "adapters/sqlite/sqlite_store.h"
+#include "app/acd/acd_service.h"
 #include "app/api/router.h"
 #include "app/context.h"
 #include "app/security.h"
@@ -67,6 +68,9 @@ int serve(const Config& cfg) {
     spdlog::error("{}", err);
     return 3;
   }
+  AcdService acd(ctx, defaultAcdConfig());
+  acd.start();
+  ctx.setAcd(&acd);
   Router router = buildRouter();
 
   http::ServerOptions opts;
@@ -112,6 +116,8 @@ int serve(const Config& cfg) {
   server.run();
   spdlog::info("shutting down: flushing the store");
   ctx.setPublisher(nullptr);
+  acd.stop();
+  ctx.setAcd(nullptr);
   store->close();
   spdlog::info("stopped");
   return 0;

@@ -68,7 +68,8 @@ class DocumentedRoutes(ServerTestCase):
         if status != 201:
             raise AssertionError("propose: %s %s" % (status, proposal))
         cls.ids = {"cases": case["id"], "lookups": lookup["id"], "users": target["id"],
-                   "categories": "khac", "articles": article["id"], "proposals": proposal["id"]}
+                   "categories": "khac", "articles": article["id"], "proposals": proposal["id"],
+                   "agents": "tdv15"}
 
     def concrete(self, template):
         """The template with real ids substituted."""

@@ -179,12 +179,22 @@ CREATE TABLE kb_proposals (
 CREATE INDEX kb_proposals_status ON kb_proposals(status, id);
 )SQL";
 
+const char* kAcdLog = R"SQL(
+CREATE TABLE acd_events (
+  seq INTEGER PRIMARY KEY,
+  at_ms BIGINT NOT NULL,
+  event TEXT NOT NULL
+);
+CREATE INDEX acd_events_at ON acd_events(at_ms);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "init: users, sessions, categories, cases, look-ups, settings, audit", kInit},
       {2, "knowledge base: articles, versions, proposals", kKnowledgeBase},
+      {3, "routing engine event log", kAcdLog},
   };
   return all;
 }

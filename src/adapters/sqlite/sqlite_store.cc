@@ -437,6 +437,16 @@ class SqliteTx : public WriteTx {
         .run();
     return db_.lastInsertId();
   }
+  std::vector<std::pair<std::int64_t, std::string>> acdEvents(std::int64_t from_ms) override {
+    auto s = db_.prepare("SELECT at_ms, event FROM acd_events WHERE at_ms >= ? ORDER BY seq");
+    s.bind(1, from_ms);
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    while (s.step()) out.push_back({s.i64(0), s.text(1)});
+    return out;
+  }
+  void appendAcdEvent(std::int64_t at_ms, const std::string& event_json) override {
+    db_.prepare("INSERT INTO acd_events(at_ms, event) VALUES (?, ?)").bind(1, at_ms).bind(2, event_json).run();
+  }
   void setKbProposalStatus(std::int64_t id, const std::string& status) override {
     db_.prepare("UPDATE kb_proposals SET status = ? WHERE id = ?").bind(1, status).bind(2, id).run();
   }

@@ -250,6 +250,7 @@ Router buildRouter() {
   registerLookupRoutes(r);
   registerAdminRoutes(r);
   registerKbRoutes(r);
+  registerAcdRoutes(r);
   return r;
 }
 

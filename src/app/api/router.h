@@ -83,6 +83,7 @@ void registerCaseRoutes(Router& r);
 void registerLookupRoutes(Router& r);
 void registerAdminRoutes(Router& r);
 void registerKbRoutes(Router& r);
+void registerAcdRoutes(Router& r);
 void registerSystemRoutes(Router& r);
 Router buildRouter();
 

@@ -49,6 +49,8 @@ class ReadTx {
   virtual std::optional<KbArticle> kbArticleBySlug(const std::string& slug) = 0;
   virtual std::vector<KbVersion> kbVersions(std::int64_t article_id) = 0;
   virtual std::vector<KbProposal> kbProposals(const std::string& status) = 0;
+  // The routing engine's event log: (at in unix ms, event JSON) since `from_ms`.
+  virtual std::vector<std::pair<std::int64_t, std::string>> acdEvents(std::int64_t from_ms) = 0;
 };
 
 class WriteTx : public ReadTx {
@@ -71,6 +73,7 @@ class WriteTx : public ReadTx {
   virtual std::int64_t saveKbArticle(const KbArticle& a, const std::string& note) = 0;
   virtual std::int64_t insertKbProposal(const KbProposal& p) = 0;
   virtual void setKbProposalStatus(std::int64_t id, const std::string& status) = 0;
+  virtual void appendAcdEvent(std::int64_t at_ms, const std::string& event_json) = 0;
   // Fills seq, prev_hash and hash from the chain's current head; returns seq.
   virtual std::int64_t appendAudit(audit::Entry e) = 0;
 };

@@ -1,0 +1,59 @@
+// The routing engine in the running server: one Engine behind a mutex, a
+// timer thread that fires its deadlines, every event appended to the
+// store's ACD event log (replayed at start-up for today), and live agent and
+// queue state pushed to the desks.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/routing/routing.h"
+
+namespace tongdai::app {
+
+class AppContext;
+
+// The hotline's queues: calls, Zalo and Facebook chats, e-mail, callbacks.
+core::routing::Config defaultAcdConfig();
+
+// JSON form of events, for the event log.
+nlohmann::json eventToJson(const core::routing::Event& e);
+bool eventFromJson(const nlohmann::json& j, core::routing::Event& out);
+
+class AcdService {
+ public:
+  AcdService(AppContext& ctx, core::routing::Config config);
+  ~AcdService();
+
+  // Registers operators as agents and replays today's log. Call once.
+  void start();
+  void stop();
+
+  // Applies an event now: logged, decided, published. Thread-safe.
+  std::vector<core::routing::Decision> apply(const core::routing::Event& e);
+
+  nlohmann::json agentsJson() const;
+  nlohmann::json queuesJson() const;
+  std::optional<core::routing::AgentView> agent(const std::string& id) const;
+  void ensureAgent(const std::string& id);
+
+ private:
+  void timerLoop();
+  std::vector<core::routing::Decision> applyLocked(const core::routing::Event& e, core::routing::Millis now,
+                                                   bool log);
+  void publish(const std::vector<core::routing::Decision>& ds);
+
+  AppContext& ctx_;
+  core::routing::Engine engine_;
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread timer_;
+};
+
+}  // namespace tongdai::app

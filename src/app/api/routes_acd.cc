@@ -1,0 +1,145 @@
+// Live agent and queue state of the routing engine: the operator's state
+// switch (sẵn sàng / tạm nghỉ / xử lý sau cuộc gọi) and supervisors forcing a
+// state with a reason (audited).
+#include <nlohmann/json.hpp>
+
+#include "app/acd/acd_service.h"
+#include "app/api/router.h"
+#include "app/api/views.h"
+
+namespace tongdai::app {
+
+using core::Status;
+using namespace core::routing;
+using nlohmann::json;
+using Role = core::auth::Role;
+using core::auth::bit;
+
+namespace {
+
+AcdService* acdOf(const CallPtr& call) {
+  AcdService* acd = call->ctx.acd();
+  if (!acd) {
+    call->fail(503, "acd_unavailable", "Bộ định tuyến cuộc gọi chưa sẵn sàng.", "The routing engine is not running.");
+  }
+  return acd;
+}
+
+json agentJson(const AgentView& a) {
+  return {{"agent", a.id}, {"state", toString(a.state)}, {"reason", a.reason},
+          {"since", core::formatLocalIso(core::fromUnix(a.since / 1000))}, {"contacts", a.contacts},
+          {"handled", a.handled}};
+}
+
+// Drives the engine to the requested state; the first refusal is returned.
+std::optional<std::string> driveTo(AcdService& acd, const std::string& login, const std::string& state,
+                                   const std::string& reason) {
+  acd.ensureAgent(login);
+  auto current = acd.agent(login)->state;
+  std::vector<Event> events;
+  if (state == "ready") {
+    if (current == AgentState::logged_out) events.push_back(AgentLogin{login});
+    if (current != AgentState::ready) events.push_back(AgentReady{login});
+  } else if (state == "not_ready") {
+    if (current == AgentState::logged_out) events.push_back(AgentLogin{login});
+    events.push_back(AgentNotReady{login, reason.empty() ? "break" : reason});
+  } else if (state == "wrap_up_done") {
+    events.push_back(WrapUpDone{login});
+  } else if (state == "logged_out") {
+    if (current != AgentState::logged_out) events.push_back(AgentLogout{login});
+  }
+  for (const auto& e : events) {
+    for (const auto& d : acd.apply(e)) {
+      if (auto* r = std::get_if<EventRefused>(&d)) return r->what;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::pair<std::string, std::string>> stateBody(const CallPtr& call, bool reason_required) {
+  auto body = call->jsonBody();
+  if (!body) return std::nullopt;
+  auto state = stringField(*body, "state", true);
+  if (!state.ok()) return call->fail(422, state.error()), std::nullopt;
+  if (*state != "ready" && *state != "not_ready" && *state != "wrap_up_done" && *state != "logged_out") {
+    call->fail(422, "invalid_state", "Trạng thái phải là ready, not_ready, wrap_up_done hoặc logged_out.",
+               "state must be ready, not_ready, wrap_up_done or logged_out.", "state");
+    return std::nullopt;
+  }
+  auto reason = stringField(*body, "reason", reason_required);
+  if (!reason.ok()) return call->fail(422, reason.error()), std::nullopt;
+  auto clean = core::cases::validateText(*reason, "reason", 200, reason_required);
+  if (!clean.ok()) return call->fail(422, clean.error()), std::nullopt;
+  return std::pair{*state, *clean};
+}
+
+void refusedReply(const CallPtr& call, const std::string& what) {
+  call->fail(409, "invalid_transition", "Không thể chuyển trạng thái lúc này (đang có cuộc gọi hoặc trạng thái không phù hợp).",
+             "This state change is not possible now: " + what + ".", "state");
+}
+
+void listAgents(const CallPtr& call) {
+  if (auto* acd = acdOf(call)) call->respond(200, {{"items", acd->agentsJson()}});
+}
+
+void listQueues(const CallPtr& call) {
+  if (auto* acd = acdOf(call)) call->respond(200, {{"items", acd->queuesJson()}});
+}
+
+void myState(const CallPtr& call) {
+  auto* acd = acdOf(call);
+  if (!acd) return;
+  acd->ensureAgent(call->who->login);
+  call->respond(200, agentJson(*acd->agent(call->who->login)));
+}
+
+void setMyState(const CallPtr& call) {
+  auto* acd = acdOf(call);
+  if (!acd) return;
+  auto body = stateBody(call, false);
+  if (!body) return;
+  if (auto refused = driveTo(*acd, call->who->login, body->first, body->second)) {
+    return refusedReply(call, *refused);
+  }
+  call->respond(200, agentJson(*acd->agent(call->who->login)));
+}
+
+void forceState(const CallPtr& call) {
+  auto* acd = acdOf(call);
+  if (!acd) return;
+  std::string login = call->params["agent"];
+  bool known = false;
+  call->ctx.store().read([&](core::store::ReadTx& tx) {
+    auto u = tx.userByLogin(login);
+    known = u && u->role == Role::operator_;
+    return Status::Ok();
+  });
+  if (!known) return call->fail(404, "not_found", "Không tìm thấy tổng đài viên.", "No such call-taker.");
+  auto body = stateBody(call, true);
+  if (!body) return;
+  auto before = acd->agent(login);
+  std::string from = before ? toString(before->state) : "logged_out";
+  if (auto refused = driveTo(*acd, login, body->first, body->second)) return refusedReply(call, *refused);
+  auto now = call->ctx.now();
+  Principal who = *call->who;
+  auto view = *acd->agent(login);
+  std::string reason = body->second, to = body->first;
+  commit(call, [=](core::store::WriteTx& tx) {
+    tx.appendAudit(auditEntry(&who, "acd.force_state", "agent", login, std::nullopt, reason,
+                              json{{"from", from}, {"to", to}}.dump(), now));
+    return Status::Ok();
+  }, [call, view] { call->respond(200, agentJson(view)); });
+}
+
+}  // namespace
+
+void registerAcdRoutes(Router& r) {
+  auto workers = core::auth::kCaseWorkers;
+  r.add("GET", "/api/v1/acd/agents", workers, listAgents);
+  r.add("GET", "/api/v1/acd/queues", workers, listQueues);
+  r.add("GET", "/api/v1/acd/me", bit(Role::operator_), myState);
+  r.add("POST", "/api/v1/acd/me/state", bit(Role::operator_), setMyState);
+  r.add("POST", "/api/v1/acd/agents/{agent}/state", bit(Role::supervisor), forceState);
+}
+
+}  // namespace tongdai::app
