@@ -4,3 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 python3 bench/http_bench.py --bin "$BUILD/tongdai" --out BENCHMARKS.md
+"$BUILD/kb_bench" --articles data/kb/articles.json --queries tests/kb/queries.json --out BENCHMARKS.md

@@ -36,6 +36,7 @@ core::Status loadConfigFile(const std::string& path, Config& cfg) {
     return configError(path + ": " + std::string(e.description()));
   }
   take(t, "data_dir", cfg.data_dir);
+  take(t, "database_url", cfg.database_url);
   take(t, "listen", cfg.listen);
   take(t, "web_root", cfg.web_root);
   take(t, "log_level", cfg.log_level);
@@ -61,6 +62,7 @@ core::Status applyEnvironment(Config& cfg) {
     if (const char* v = std::getenv(name)) out = v;
   };
   str("TONGDAI_DATA", cfg.data_dir);
+  str("TONGDAI_DATABASE_URL", cfg.database_url);
   str("TONGDAI_LISTEN", cfg.listen);
   str("TONGDAI_WEB_ROOT", cfg.web_root);
   str("TONGDAI_LOG_LEVEL", cfg.log_level);

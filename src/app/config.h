@@ -9,6 +9,7 @@ namespace tongdai::app {
 
 struct Config {
   std::string data_dir = "var/data";
+  std::string database_url;  // "" = SQLite in data_dir; else a PostgreSQL conninfo/URL
   std::string listen = "127.0.0.1:8080";
   std::string web_root;  // "" = <source>/web found next to the binary, else disabled
   std::string log_level = "info";

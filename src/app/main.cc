@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "adapters/postgres/pg_store.h"
 #include "adapters/sqlite/sqlite_store.h"
+#include "app/cli_plan.h"
 #include "app/context.h"
 #include "app/demo.h"
 #include "app/security.h"
@@ -24,10 +26,14 @@ core::TimePoint now() {
 }
 
 // Opens the store of a data directory (creating it) and seeds it.
+// A database URL (PostgreSQL) wins over the data directory (SQLite).
+std::string g_database_url;
+
 std::unique_ptr<core::store::Store> openStore(const std::string& data_dir) {
   std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
-  auto opened = sqlite::openSqliteStore({app::storePath(data_dir)});
+  if (g_database_url.empty()) std::filesystem::create_directories(data_dir, ec);
+  auto opened = g_database_url.empty() ? sqlite::openSqliteStore({app::storePath(data_dir)})
+                                       : postgres::openPgStore(g_database_url);
   if (!opened.ok()) {
     std::cerr << opened.error().message_vi << "\n";
     return nullptr;
@@ -136,16 +142,19 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
 
   app::Config cfg;
-  std::string config_file, data_flag, listen_flag, web_flag;
+  std::string config_file, data_flag, listen_flag, web_flag, database_flag;
   auto* serve = cli.add_subcommand("serve", "Chạy máy chủ HTTP / serve the desks and the API");
   serve->add_option("--data", data_flag, "Thư mục dữ liệu / data directory");
   serve->add_option("--listen", listen_flag, "HOST:PORT (mặc định 127.0.0.1:8080)");
   serve->add_option("--config", config_file, "Tệp cấu hình TOML / TOML config file");
   serve->add_option("--web-root", web_flag, "Thư mục giao diện web / web front-end directory");
+  serve->add_option("--database-url", database_flag,
+                    "PostgreSQL (conninfo hoặc URL) thay cho SQLite / use PostgreSQL instead of SQLite");
 
   std::string demo_data;
   auto* demo = cli.add_subcommand("demo", "Tạo dữ liệu mẫu / create demo data");
   demo->add_option("--data", demo_data, "Thư mục dữ liệu")->required();
+  demo->add_option("--database-url", g_database_url, "PostgreSQL thay cho SQLite");
 
   auto* user = cli.add_subcommand("user", "Quản lý người dùng / manage users");
   user->require_subcommand(1);
@@ -154,6 +163,7 @@ int main(int argc, char** argv) {
   bool password_stdin = false;
   auto* user_add = user->add_subcommand("add", "Thêm người dùng / add a user");
   user_add->add_option("--data", user_data, "Thư mục dữ liệu")->required();
+  user_add->add_option("--database-url", g_database_url, "PostgreSQL thay cho SQLite");
   user_add->add_option("--login", new_user.login, "Tên đăng nhập")->required();
   user_add->add_option("--role", new_user.role, "operator|officer|supervisor|admin")->required();
   user_add->add_option("--name", new_user.name, "Họ tên")->required();
@@ -167,12 +177,14 @@ int main(int argc, char** argv) {
 
   cli.add_subcommand("version", "In phiên bản / print the version");
 
+  auto* plan = app::addPlanCommand(cli);
   CLI11_PARSE(cli, argc, argv);
 
   if (cli.got_subcommand("version")) {
     std::cout << "tongdai " << TONGDAI_VERSION << "\n";
     return 0;
   }
+  if (cli.got_subcommand(plan)) return app::runPlan();
   if (cli.got_subcommand(demo)) return runDemo(demo_data);
   if (user->got_subcommand(user_add)) return runUserAdd(user_data, new_user);
   if (audit->got_subcommand(verify)) return runAuditVerify(audit_data);
@@ -189,6 +201,7 @@ int main(int argc, char** argv) {
   if (!data_flag.empty()) cfg.data_dir = data_flag;
   if (!listen_flag.empty()) cfg.listen = listen_flag;
   if (!web_flag.empty()) cfg.web_root = web_flag;
+  if (!database_flag.empty()) cfg.database_url = database_flag;
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
   return app::serve(cfg);
 }

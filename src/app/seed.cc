@@ -45,9 +45,13 @@ const std::vector<core::store::Category>& defaultCategories() {
 // The shipped articles, validated like any other edit: a bad file fails loudly.
 core::Result<std::vector<core::store::KbArticle>> startingArticles(core::TimePoint now) {
   std::vector<core::store::KbArticle> out;
-  auto j = nlohmann::json::parse(kbArticlesJson(), nullptr, false);
-  if (!j.is_array()) {
-    return core::makeError("kb_seed", "Tệp cơ sở tri thức không hợp lệ.", "data/kb/articles.json is invalid.");
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& text : kbArticleFiles()) {
+    auto part = nlohmann::json::parse(text, nullptr, false);
+    if (!part.is_array()) {
+      return core::makeError("kb_seed", "Tệp cơ sở tri thức không hợp lệ.", "A data/kb/*.json file is invalid.");
+    }
+    for (auto& e : part) j.push_back(std::move(e));
   }
   for (const auto& e : j) {
     core::store::KbArticle a;

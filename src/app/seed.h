@@ -11,7 +11,7 @@
 namespace tongdai::app {
 
 const std::vector<std::string>& holidayFiles();  // generated from data/holidays
-const std::string& kbArticlesJson();             // generated from data/kb/articles.json
+const std::vector<std::string>& kbArticleFiles();  // generated from data/kb/*.json
 core::Status seedStore(core::store::Store& store, core::TimePoint now);
 
 }  // namespace tongdai::app

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/http/server.h"
+#include "adapters/postgres/pg_store.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "app/acd/acd_service.h"
 #include "app/api/router.h"
@@ -53,7 +54,8 @@ int serve(const Config& cfg) {
   }
   std::error_code ec;
   fs::create_directories(cfg.data_dir, ec);
-  auto opened = sqlite::openSqliteStore({storePath(cfg.data_dir)});
+  auto opened = cfg.database_url.empty() ? sqlite::openSqliteStore({storePath(cfg.data_dir)})
+                                          : postgres::openPgStore(cfg.database_url);
   if (!opened.ok()) {
     spdlog::error("{}", opened.error().message_vi);
     return 3;

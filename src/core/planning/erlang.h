@@ -86,14 +86,14 @@ struct Load {
 struct Metrics {
   Model model = Model::kErlangC;
   int agents = 0;
-  double offered_erlangs = 0;   // A = λ·AHT/3600
-  double service_level = 0;     // P(answered within T), over all arrivals
-  double service_level_answered = 0;  // P(wait ≤ T | answered); = service_level in Erlang C
-  double p_wait = 0;            // P(all agents busy on arrival)
-  double asa_s = 0;             // mean wait of answered calls; +∞ when unstable
-  double occupancy = 0;         // share of agent time spent on calls
+  double offered_erlangs = 0;          // A = λ·AHT/3600
+  double service_level = 0;            // P(answered within T), over all arrivals
+  double service_level_answered = 0;   // P(wait ≤ T | answered); = service_level in Erlang C
+  double p_wait = 0;                   // P(all agents busy on arrival)
+  double asa_s = 0;                    // mean wait of answered calls; +∞ when unstable
+  double occupancy = 0;                // share of agent time spent on calls
   std::optional<double> abandon_rate;  // Erlang A only
-  bool unstable = false;        // Erlang C with N ≤ A (and calls arriving)
+  bool unstable = false;               // Erlang C with N ≤ A (and calls arriving)
 };
 
 // Erlang C for `agents` agents (patience_s ignored).
@@ -105,9 +105,9 @@ Result<Metrics> evaluate(const Load& load, int agents);
 
 // What a staffing level must achieve. Every set bound must hold.
 struct Goal {
-  double service_level = 0.8;            // in (0, 1)
+  double service_level = 0.8;              // in (0, 1)
   std::optional<double> max_abandon_rate;  // in (0, 1); Erlang A only (Erlang C never abandons)
-  std::optional<double> max_asa_s;       // > 0
+  std::optional<double> max_asa_s;         // > 0
 };
 
 // The smallest headcount meeting the goal, with its metrics. No calls need no
@@ -116,7 +116,7 @@ Result<Metrics> smallestAgents(const Load& load, const Goal& goal);
 
 // One interval of a demand forecast.
 struct DemandRow {
-  std::string start;  // "HH:MM", local time the interval begins
+  std::string start;    // "HH:MM", local time the interval begins
   double arrivals = 0;  // calls offered in the interval
   double aht_s = 0;
 };
@@ -138,6 +138,8 @@ struct StaffingRow {
   Metrics metrics;
 };
 
+// Staffing for one interval of the curve.
+Result<StaffingRow> staffInterval(const DemandRow& demand, const StaffingOptions& options);
 // Staffing per interval; errors name the row (1-based) in the messages.
 Result<std::vector<StaffingRow>> staffDemand(const std::vector<DemandRow>& demand,
                                              const StaffingOptions& options);

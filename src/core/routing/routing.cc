@@ -54,8 +54,12 @@ Engine::Engine(Config config) : config_(std::move(config)) {
 }
 
 void Engine::setAgent(const AgentConfig& cfg) {
-  auto& a = agents_[cfg.id];
-  a.cfg = cfg;
+  auto [it, added] = agents_.try_emplace(cfg.id);
+  it->second.cfg = cfg;
+  if (added) {
+    agent_order_.clear();
+    for (auto& [id, a] : agents_) agent_order_.push_back(&a);
+  }
 }
 
 std::size_t Engine::waitingCount() const {
@@ -72,34 +76,67 @@ void Engine::setState(Agent& a, AgentState to, Millis now, const std::string& re
   a.state = to;
   a.reason = reason;
   a.since = now;
-  if (to != AgentState::wrap_up) a.wrap_until = kNever;
+  if (to != AgentState::wrap_up) setWrapUntil(a, kNever);
+}
+
+void Engine::setDeadline(Contact& c, Millis when) {
+  if (c.deadline == when) return;
+  if (c.deadline != kNever) deadlines_.erase({c.deadline, c.seq, &c});
+  c.deadline = when;
+  if (when != kNever) deadlines_.insert({when, c.seq, &c});
+}
+
+void Engine::setWrapUntil(Agent& a, Millis when) {
+  if (a.wrap_until == when) return;
+  if (a.wrap_until != kNever) wrap_timers_.erase({a.wrap_until, a.cfg.id});
+  a.wrap_until = when;
+  if (when != kNever) wrap_timers_.insert({when, a.cfg.id});
+}
+
+void Engine::addWaiting(Contact& c) {
+  Queue& q = *queues_[c.queue_index];
+  q.waiting.insert({-c.priority, c.seq, &c});
+  if (q.cfg.overflow_after > 0 && !q.cfg.overflow_to.empty()) {
+    overflow_timers_.insert({c.queued_at + q.cfg.overflow_after, c.seq, &c});
+  }
+  if (q.cfg.relax_after > 0 && !q.cfg.skills.empty()) {
+    relax_timers_.insert({c.queued_at + q.cfg.relax_after, c.seq, &c});
+  }
 }
 
 void Engine::enqueue(Contact& c, const std::string& queue, Millis now, std::vector<Decision>& out) {
-  auto& q = *queues_[queue_index_.at(queue)];
+  c.queue_index = queue_index_.at(queue);
+  auto& q = *queues_[c.queue_index];
   c.queue = queue;
   c.phase = Contact::Phase::waiting;
   c.agent.clear();
-  c.deadline = kNever;
-  q.waiting.insert({-c.priority, c.seq, c.id});
-  int position = 1;
-  for (const auto& w : q.waiting) {
-    if (std::get<2>(w) == c.id) break;
-    position++;
+  setDeadline(c, kNever);
+  addWaiting(c);
+  // Usually the newest contact of its priority, hence last in line: no walk.
+  const WaitKey key{-c.priority, c.seq, &c};
+  int position = static_cast<int>(q.waiting.size());
+  if (std::get<1>(*q.waiting.rbegin()) != c.seq) {
+    position = 1;
+    for (const auto& w : q.waiting) {
+      if (w == key) break;
+      position++;
+    }
   }
   out.push_back(ContactQueued{c.id, queue, position});
   (void)now;
 }
 
-void Engine::dequeue(const Contact& c) {
-  auto it = queue_index_.find(c.queue);
-  if (it == queue_index_.end()) return;
-  queues_[it->second]->waiting.erase({-c.priority, c.seq, c.id});
+void Engine::dequeue(Contact& c) {
+  queues_[c.queue_index]->waiting.erase({-c.priority, c.seq, &c});
+  overflow_timers_.erase({c.queued_at + queues_[c.queue_index]->cfg.overflow_after, c.seq, &c});
+  relax_timers_.erase({c.queued_at + queues_[c.queue_index]->cfg.relax_after, c.seq, &c});
 }
 
 void Engine::finish(Contact& c, const std::string& outcome, std::vector<Decision>& out) {
   out.push_back(ContactFinished{c.id, outcome});
-  contacts_.erase(c.id);  // c is dangling after this line
+  dequeue(c);  // no-op unless waiting
+  setDeadline(c, kNever);
+  contacts_.erase(contacts_.find(c.id));  // c is dangling after this line
 }
 
 // The agent stops holding the contact; to wrap-up (after a conversation) or
@@ -112,11 +149,11 @@ void Engine::releaseAgentOf(Contact& c, Millis now, bool to_wrap_up, std::vector
   (c.media == Media::chat ? a.chats : c.media == Media::email ? a.emails : a.calls)--;
   if (!a.contacts.empty()) return;  // still busy with other chats
   if (to_wrap_up) {
-    auto& q = *queues_[queue_index_.at(c.queue)];
+    auto& q = *queues_[c.queue_index];
     setState(a, AgentState::wrap_up, now, c.queue, out);
-    a.wrap_until = now + q.cfg.wrap_up;
+    setWrapUntil(a, now + q.cfg.wrap_up);
     if (q.cfg.wrap_up <= 0) {
-      a.wrap_until = kNever;
+      setWrapUntil(a, kNever);
       setState(a, a.pending_not_ready ? AgentState::not_ready : AgentState::ready, now,
                a.pending_not_ready ? a.pending_reason : "", out);
       a.pending_not_ready = false;
@@ -185,34 +222,39 @@ Engine::Agent* Engine::pickAgent(const Queue& q, const Contact& c, Millis now) {
   if (q.cfg.strategy == Strategy::round_robin) {
     // The first eligible agent after the last one served, in id order.
     std::vector<Agent*> eligible;
-    for (auto& [id, a] : agents_) {
-      if (canTake(a, q, c, now)) eligible.push_back(&a);
+    for (Agent* a : agent_order_) {
+      if (canTake(*a, q, c, now)) eligible.push_back(a);
     }
     if (eligible.empty()) return nullptr;
     std::size_t start = round_robin_ % eligible.size();
     round_robin_++;
     return eligible[start];
   }
-  for (auto& [id, a] : agents_) {
-    if (canTake(a, q, c, now) && (!best || better(a, *best))) best = &a;
+  for (Agent* a : agent_order_) {
+    if (canTake(*a, q, c, now) && (!best || better(*a, *best))) best = a;
   }
   return best;
 }
 
 void Engine::route(Millis now, std::vector<Decision>& out) {
   for (;;) {
-    bool anyone = std::any_of(agents_.begin(), agents_.end(), [](const auto& kv) {
-      const Agent& a = kv.second;
-      return a.state == AgentState::ready || (a.state == AgentState::busy && a.chats > 0 &&
-                                              a.chats < a.cfg.chat_capacity);
+    // Most events find nobody waiting: say so before looking at the agents.
+    if (std::none_of(queues_.begin(), queues_.end(),
+                     [](const Queue* q) { return q->open && !q->waiting.empty(); })) {
+      return;
+    }
+    bool anyone = std::any_of(agent_order_.begin(), agent_order_.end(), [](const Agent* a) {
+      return a->state == AgentState::ready || (a->state == AgentState::busy && a->chats > 0 &&
+                                               a->chats < a->cfg.chat_capacity);
     });
     if (!anyone) return;
     // Queues in fairness order by their head contact.
-    std::vector<std::pair<double, std::size_t>> order;
+    auto& order = order_scratch_;
+    order.clear();
     for (std::size_t i = 0; i < queues_.size(); ++i) {
       const Queue& q = *queues_[i];
       if (!q.open || q.waiting.empty()) continue;
-      const Contact& head = contacts_.at(std::get<2>(*q.waiting.begin()));
+      const Contact& head = *std::get<2>(*q.waiting.begin());
       double key = config_.fairness == Fairness::strict_priority
                        ? static_cast<double>(q.cfg.priority) * 1e15 +
                              static_cast<double>(now - head.queued_at)
@@ -224,14 +266,13 @@ void Engine::route(Millis now, std::vector<Decision>& out) {
     for (auto [key, i] : order) {
       Queue& q = *queues_[i];
       for (const auto& w : q.waiting) {
-        Contact& c = contacts_.at(std::get<2>(w));
+        Contact& c = *std::get<2>(w);
         Agent* a = pickAgent(q, c, now);
         if (!a) continue;
-        auto key = w;  // copy: erasing through a reference to the element itself
-        q.waiting.erase(key);
+        dequeue(c);  // invalidates w
         c.phase = Contact::Phase::offered;
         c.agent = a->cfg.id;
-        c.deadline = now + q.cfg.ring_timeout;
+        setDeadline(c, now + q.cfg.ring_timeout);
         a->contacts.insert(c.id);
         (c.media == Media::chat ? a->chats : c.media == Media::email ? a->emails : a->calls)++;
         if (a->state == AgentState::ready) setState(*a, AgentState::reserved, now, c.id, out);
@@ -246,20 +287,23 @@ void Engine::route(Millis now, std::vector<Decision>& out) {
 }
 
 void Engine::expire(Millis now, std::vector<Decision>& out) {
-  // Collect first: handlers below modify the maps.
-  std::vector<std::string> ring_out, lost, overflow;
-  for (auto& [id, c] : contacts_) {
-    if (c.phase == Contact::Phase::offered && c.deadline <= now) ring_out.push_back(id);
-    if (c.phase == Contact::Phase::talking && c.deadline <= now) lost.push_back(id);
-    if (c.phase == Contact::Phase::waiting) {
-      const auto& q = queues_[queue_index_.at(c.queue)]->cfg;
-      if (q.overflow_after > 0 && !q.overflow_to.empty() && now - c.queued_at >= q.overflow_after) {
-        overflow.push_back(id);
-      }
-    }
+  // Collect first (in firing order, ties by arrival): handlers below modify the sets.
+  std::vector<Contact*> ring_out, lost, overflow;
+  for (auto it = deadlines_.begin(); it != deadlines_.end() && std::get<0>(*it) <= now; ++it) {
+    Contact* c = std::get<2>(*it);
+    (c->phase == Contact::Phase::offered ? ring_out : lost).push_back(c);
   }
-  for (const auto& id : ring_out) {
-    Contact& c = contacts_.at(id);
+  for (auto it = overflow_timers_.begin();
+       it != overflow_timers_.end() && std::get<0>(*it) <= now; ++it) {
+    overflow.push_back(std::get<2>(*it));
+  }
+  // Relaxed skill levels need no action (route() checks the wait), only the
+  // wake-up: spent ones go, or nextDeadline() would stay in the past.
+  relax_timers_.erase(relax_timers_.begin(),
+                      relax_timers_.lower_bound({now + 1, 0, nullptr}));
+  for (Contact* cp : ring_out) {
+    Contact& c = *cp;
+    const std::string& id = c.id;
     std::string agent = c.agent;
     out.push_back(OfferCancelled{id, agent, "ring_timeout"});
     c.passed_over.insert(agent);
@@ -268,32 +312,39 @@ void Engine::expire(Millis now, std::vector<Decision>& out) {
     if (++a.missed >= a.cfg.max_missed_offers && a.state == AgentState::ready) {
       setState(a, AgentState::not_ready, now, "missed_offers", out);
     }
-    std::string queue = c.queue;
     // Back in line with its original sequence: it keeps its place.
-    queues_[queue_index_.at(queue)]->waiting.insert({-c.priority, c.seq, c.id});
     c.phase = Contact::Phase::waiting;
     c.agent.clear();
-    c.deadline = kNever;
+    setDeadline(c, kNever);
+    addWaiting(c);
     // Everyone passed it over: let them try again rather than strand it.
     std::size_t logged_in = 0;
-    for (const auto& [aid, ag] : agents_) logged_in += ag.state != AgentState::logged_out;
+    for (const Agent* ag : agent_order_) logged_in += ag->state != AgentState::logged_out;
     if (c.passed_over.size() >= logged_in) c.passed_over.clear();
   }
-  for (const auto& id : lost) {
-    Contact& c = contacts_.at(id);
-    releaseAgentOf(c, now, true, out);
-    finish(c, "lost", out);
+  for (Contact* c : lost) {
+    releaseAgentOf(*c, now, true, out);
+    finish(*c, "lost", out);
   }
-  for (const auto& id : overflow) {
-    Contact& c = contacts_.at(id);
-    std::string from = c.queue, to = queues_[queue_index_.at(from)]->cfg.overflow_to;
-    if (!queue_index_.count(to)) continue;
+  for (Contact* cp : overflow) {
+    Contact& c = *cp;
+    std::string from = c.queue, to = queues_[c.queue_index]->cfg.overflow_to;
+    if (!queue_index_.count(to)) {
+      // Stays where it is; its spent timer goes, or it would fire forever.
+      overflow_timers_.erase({c.queued_at + queues_[c.queue_index]->cfg.overflow_after, c.seq, &c});
+      continue;
+    }
     dequeue(c);
     c.queued_at = now;
-    out.push_back(ContactOverflowed{id, from, to});
+    out.push_back(ContactOverflowed{c.id, from, to});
     enqueue(c, to, now, out);
   }
-  for (auto& [id, a] : agents_) {
+  std::vector<std::string> wrapped;
+  for (auto it = wrap_timers_.begin(); it != wrap_timers_.end() && it->first <= now; ++it) {
+    wrapped.push_back(it->second);
+  }
+  for (const auto& id : wrapped) {
+    Agent& a = agents_.at(id);
     if (a.state == AgentState::wrap_up && a.wrap_until <= now) {
       setState(a, a.pending_not_ready ? AgentState::not_ready : AgentState::ready, now,
                a.pending_not_ready ? a.pending_reason : "", out);
@@ -304,6 +355,7 @@ void Engine::expire(Millis now, std::vector<Decision>& out) {
 
 std::vector<Decision> Engine::handle(const Event& event, Millis now) {
   std::vector<Decision> out;
+  out.reserve(4);  // most events decide a few things: one allocation, not three
   auto refuse = [&](std::string what) { out.push_back(EventRefused{std::move(what)}); };
   auto findAgent = [&](const std::string& id) -> Agent* {
     auto it = agents_.find(id);
@@ -358,10 +410,10 @@ std::vector<Decision> Engine::handle(const Event& event, Millis now) {
                   out.push_back(OfferCancelled{cid, a->cfg.id, "agent_not_ready"});
                   a->contacts.erase(cid);
                   (c.media == Media::chat ? a->chats : c.media == Media::email ? a->emails : a->calls)--;
-                  queues_[queue_index_.at(c.queue)]->waiting.insert({-c.priority, c.seq, c.id});
                   c.phase = Contact::Phase::waiting;
                   c.agent.clear();
-                  c.deadline = kNever;
+                  setDeadline(c, kNever);
+                  addWaiting(c);
                 }
                 if (a->contacts.empty()) return setState(*a, AgentState::not_ready, now, e.reason, out);
               }
@@ -409,7 +461,7 @@ std::vector<Decision> Engine::handle(const Event& event, Millis now) {
             Agent& a = agents_.at(e.agent);
             c->phase = Contact::Phase::talking;
             c->answered_at = now;
-            c->deadline = now + queues_[queue_index_.at(c->queue)]->cfg.max_handle;
+            setDeadline(*c, now + queues_[c->queue_index]->cfg.max_handle);
             a.missed = 0;
             a.handled++;
             setState(a, AgentState::busy, now, c->queue, out);
@@ -422,15 +474,15 @@ std::vector<Decision> Engine::handle(const Event& event, Millis now) {
             out.push_back(OfferCancelled{c->id, e.agent, "declined"});
             c->passed_over.insert(e.agent);
             releaseAgentOf(*c, now, false, out);
-            queues_[queue_index_.at(c->queue)]->waiting.insert({-c->priority, c->seq, c->id});
             c->phase = Contact::Phase::waiting;
             c->agent.clear();
-            c->deadline = kNever;
+            setDeadline(*c, kNever);
+            addWaiting(*c);
           }
         } else if constexpr (std::is_same_v<E, ContactEnded>) {
           if (Contact* c = findContact(e.contact)) {
             if (c->phase != Contact::Phase::talking) return refuse("contact " + e.contact + " is not in conversation");
-            auto& q = *queues_[queue_index_.at(c->queue)];
+            auto& q = *queues_[c->queue_index];
             q.handle_sum += now - c->answered_at + q.cfg.wrap_up;
             q.handle_count++;
             releaseAgentOf(*c, now, true, out);
@@ -453,7 +505,7 @@ std::vector<Decision> Engine::handle(const Event& event, Millis now) {
             c->callback = true;  // keeps its place in line
             dequeue(*c);
             c->media = Media::callback;
-            queues_[queue_index_.at(c->queue)]->waiting.insert({-c->priority, c->seq, c->id});
+            addWaiting(*c);
           }
         } else if constexpr (std::is_same_v<E, WrapUpDone>) {
           if (Agent* a = findAgent(e.agent)) {
@@ -475,18 +527,10 @@ std::vector<Decision> Engine::handle(const Event& event, Millis now) {
 
 std::optional<Millis> Engine::nextDeadline() const {
   Millis next = kNever;
-  for (const auto& [id, c] : contacts_) {
-    next = std::min(next, c.deadline);
-    if (c.phase == Contact::Phase::waiting) {
-      const auto& q = queues_[queue_index_.at(c.queue)]->cfg;
-      if (q.overflow_after > 0 && !q.overflow_to.empty()) next = std::min(next, c.queued_at + q.overflow_after);
-      if (q.relax_after > 0 && !q.skills.empty()) {
-        Millis relax = c.queued_at + q.relax_after;
-        next = std::min(next, relax);
-      }
-    }
-  }
-  for (const auto& [id, a] : agents_) next = std::min(next, a.wrap_until);
+  if (!deadlines_.empty()) next = std::min(next, std::get<0>(*deadlines_.begin()));
+  if (!overflow_timers_.empty()) next = std::min(next, std::get<0>(*overflow_timers_.begin()));
+  if (!relax_timers_.empty()) next = std::min(next, std::get<0>(*relax_timers_.begin()));
+  if (!wrap_timers_.empty()) next = std::min(next, wrap_timers_.begin()->first);
   if (next == kNever) return std::nullopt;
   return next;
 }
@@ -507,7 +551,7 @@ std::vector<WaitingInfo> Engine::waiting(Millis now) const {
     }
     int position = 0;
     for (const auto& w : q->waiting) {
-      const Contact& c = contacts_.at(std::get<2>(w));
+      const Contact& c = *std::get<2>(w);
       ++position;
       Millis ewt = serving > 0 ? averageHandle(*q) * position / serving : averageHandle(*q) * position;
       out.push_back({c.id, q->cfg.id, position, now - c.arrived, ewt});

@@ -16,6 +16,7 @@
 //    turned into a callback request.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <limits>
@@ -23,6 +24,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -150,6 +153,7 @@ class Engine {
     enum class Phase { waiting, offered, talking };
     std::string id;
     std::string queue;
+    std::size_t queue_index = 0;  // of `queue`, to skip the name look-up
     int priority = 0;
     Media media = Media::call;
     std::uint64_t seq = 0;
@@ -163,13 +167,36 @@ class Engine {
     std::set<std::string> passed_over;  // agents who missed or declined it
   };
 
+  // The few contacts an agent holds (one call, or a handful of chats): a
+  // sorted vector keeps set order without allocating a node per offer.
+  class ContactIds {
+   public:
+    bool empty() const { return ids_.empty(); }
+    std::size_t size() const { return ids_.size(); }
+    auto begin() const { return ids_.begin(); }
+    auto end() const { return ids_.end(); }
+    void insert(const std::string& id) {
+      auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
+      if (it == ids_.end() || *it != id) ids_.insert(it, id);
+    }
+    std::size_t erase(const std::string& id) {
+      auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
+      if (it == ids_.end() || *it != id) return 0;
+      ids_.erase(it);
+      return 1;
+    }
+
+   private:
+    std::vector<std::string> ids_;
+  };
+
   struct Agent {
     AgentConfig cfg;
     AgentState state = AgentState::logged_out;
     std::string reason;
     Millis since = 0;
     Millis idle_since = 0;
-    std::set<std::string> contacts;
+    ContactIds contacts;
     int calls = 0, chats = 0, emails = 0;  // held contacts by media
     int handled = 0;
     int missed = 0;
@@ -178,11 +205,17 @@ class Engine {
     std::string pending_reason;
   };
 
+  // (−priority, arrival sequence, contact): FIFO within a priority. The
+  // sequence is unique, so the pointer is never compared (order stays
+  // deterministic); contacts_ never moves its elements.
+  using WaitKey = std::tuple<int, std::uint64_t, Contact*>;
+  // (when, arrival sequence, contact): timers in firing order, ties by arrival.
+  using TimerKey = std::tuple<Millis, std::uint64_t, Contact*>;
+
   struct Queue {
     QueueConfig cfg;
     bool open = true;
-    // (−priority, arrival sequence, contact id): FIFO within a priority.
-    std::set<std::tuple<int, std::uint64_t, std::string>> waiting;
+    std::set<WaitKey> waiting;
     Millis handle_sum = 0;
     int handle_count = 0;
   };
@@ -196,7 +229,10 @@ class Engine {
   void finish(Contact& c, const std::string& outcome, std::vector<Decision>& out);
   void releaseAgentOf(Contact& c, Millis now, bool to_wrap_up, std::vector<Decision>& out);
   void enqueue(Contact& c, const std::string& queue, Millis now, std::vector<Decision>& out);
-  void dequeue(const Contact& c);
+  void dequeue(Contact& c);
+  void addWaiting(Contact& c);  // into its queue's line, with its overflow and relax timers
+  void setDeadline(Contact& c, Millis when);
+  void setWrapUntil(Agent& a, Millis when);
   Millis averageHandle(const Queue& q) const;
 
   Config config_;
@@ -204,9 +240,17 @@ class Engine {
   std::vector<Queue*> queues_;  // owned by queue_store_
   std::deque<Queue> queue_store_;
   std::map<std::string, Agent> agents_;
-  std::map<std::string, Contact> contacts_;  // live contacts only
+  std::vector<Agent*> agent_order_;  // agents_ in id order, for scans without tree walks
+  std::unordered_map<std::string, Contact> contacts_;  // live contacts only
   std::uint64_t sequence_ = 0;               // arrival order, for FIFO ties
   std::size_t round_robin_ = 0;
+  // Every timer in an ordered set, so expire() and nextDeadline() never scan
+  // all contacts or agents (a long queue would make each event O(n)).
+  std::set<TimerKey> deadlines_;       // Contact::deadline of offered and talking contacts
+  std::set<TimerKey> overflow_timers_;  // waiting contacts of queues that overflow
+  std::set<TimerKey> relax_timers_;     // waiting contacts whose skill levels relax; one-shot
+  std::set<std::pair<Millis, std::string>> wrap_timers_;  // (wrap_until, agent id)
+  std::vector<std::pair<double, std::size_t>> order_scratch_;  // route(): reused, no allocation
 };
 
 }  // namespace tongdai::core::routing

@@ -1,0 +1,478 @@
+// Browser tests of the web desks: a real tongdai (demo data in a temp dir, a
+// free loopback port) driven through Debian's Chromium with playwright-core.
+// Several browser contexts act as different people at once, so what is live
+// (WebSocket events) is checked across desks without reloading any page.
+// Every wait is on a condition; nothing sleeps for a fixed time.
+//
+//   TONGDAI_BIN=build/tongdai node --test tests/web/desks.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = process.env.TONGDAI_BIN || path.join(ROOT, 'build', 'tongdai');
+const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+const PASSWORD = 'demo-tongdai-2026';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--no-first-run', '--disable-quic', '--disable-sync'];
+const VIEWPORT = { width: 1366, height: 768 };
+const WAIT = 8000; // upper bound for anything that should be live
+
+let dataDir;
+let port;
+let base;
+let server = null;
+let serverLog;
+let browser;
+let failed = false;
+const pages = {};
+
+// ---- server --------------------------------------------------------------------------
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+function cleanEnv() {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TONGDAI_')) env[k] = v;
+  env.LANG = env.LANG || 'C.UTF-8';
+  return env;
+}
+
+async function startServer() {
+  const out = fs.openSync(serverLog, 'a');
+  server = spawn(BIN, ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, '--web-root', path.join(ROOT, 'web')],
+    { env: cleanEnv(), stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  const exited = new Promise((resolve) => server.once('exit', (code) => resolve(code)));
+  server.exited = exited;
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) return;
+    } catch { /* not listening yet */ }
+    if (server.exitCode !== null) throw new Error(`tongdai exited early (code ${server.exitCode}); see ${serverLog}`);
+    if (Date.now() > deadline) throw new Error(`tongdai did not answer /healthz within 20 s; see ${serverLog}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function stopServer() {
+  if (!server || server.exitCode !== null) return;
+  const s = server;
+  s.kill('SIGTERM');
+  const t = setTimeout(() => s.kill('SIGKILL'), 12000);
+  await s.exited;
+  clearTimeout(t);
+}
+
+process.on('exit', () => { if (server && server.exitCode === null) server.kill('SIGKILL'); });
+
+// ---- API (node side, for set-up only) --------------------------------------------------------
+async function apiSession(login) {
+  const r = await fetch(`${base}/api/v1/session`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password: PASSWORD }),
+  });
+  assert.equal(r.status, 200, `log in ${login}`);
+  const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const { csrf_token: csrf } = await r.json();
+  return async (method, p, body) => {
+    const res = await fetch(base + p, {
+      method, body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    });
+    const data = res.status === 204 ? null : await res.json();
+    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(data)}`);
+    return data;
+  };
+}
+
+// ---- browser helpers ---------------------------------------------------------------------------
+async function newPage(name, opts = {}) {
+  const ctx = await browser.newContext({ viewport: VIEWPORT, ...opts });
+  const page = await ctx.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  pages[name] = page;
+  return page;
+}
+
+async function login(page, user) {
+  await page.goto(`${base}/`);
+  await page.fill('#login-name', user);
+  await page.fill('#login-password', PASSWORD);
+  await page.click('#login-submit');
+  await page.waitForSelector('.desk');
+}
+
+const waitLive = (page) => page.waitForSelector('#live[data-state="live"]', { timeout: WAIT });
+
+/** Marks the document; if the page reloads, the mark is gone. */
+const markDocument = (page) => page.evaluate(() => { window.__sameDocument = true; });
+const sameDocument = (page) => page.evaluate(() => window.__sameDocument === true);
+
+async function tileValue(page, key) {
+  const sel = `[data-tile="${key}"] .tile-value`;
+  await page.waitForFunction((s) => /\d/.test(document.querySelector(s)?.textContent || ''), sel, { timeout: WAIT });
+  return Number((await page.textContent(sel)).replace(/\D/g, ''));
+}
+
+async function waitTile(page, key, value) {
+  const sel = `[data-tile="${key}"] .tile-value`;
+  const t0 = Date.now();
+  await page.waitForFunction(([s, v]) => Number((document.querySelector(s)?.textContent || '').replace(/\D/g, '')) === v,
+    [sel, value], { timeout: WAIT });
+  return Date.now() - t0;
+}
+
+/** Visible inputs, selects and textareas without an associated <label>. */
+function unlabelled(page) {
+  return page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => el.type !== 'hidden' && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+    .filter((el) => !(el.labels && el.labels.length))
+    .map((el) => el.outerHTML.slice(0, 120)));
+}
+
+async function shot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+const hcmDateTime = (iso) => {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+};
+
+// A failed step makes the later ones meaningless: they are skipped, not failed.
+function step(name, fn) {
+  test(name, { timeout: 90000 }, async (t) => {
+    if (failed) { t.skip('an earlier step failed'); return; }
+    try { await fn(t); } catch (e) { failed = true; throw e; }
+  });
+}
+
+// ---- set-up and tear-down --------------------------------------------------------------------
+before(async () => {
+  assert.ok(fs.existsSync(BIN), `tongdai binary not found: ${BIN} (set TONGDAI_BIN)`);
+  if (!fs.existsSync(path.join(ROOT, 'web', 'vendor', 'chart.umd.min.js'))) {
+    execFileSync(path.join(ROOT, 'scripts', 'vendor-web'), { cwd: ROOT, stdio: 'inherit' });
+  }
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tongdai-web-'));
+  serverLog = path.join(dataDir, 'server.log');
+  execFileSync(BIN, ['demo', '--data', dataDir], { env: cleanEnv(), stdio: 'ignore' });
+  port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  await startServer();
+
+  // The demo ships no knowledge-base articles yet: publish two so the panel has answers.
+  const sup = await apiSession('giamsat');
+  await sup('POST', '/api/v1/kb/articles', {
+    title: 'Chưa nhận được thẻ căn cước sau 7 ngày làm việc', category: 'the.tien_do', status: 'published',
+    answer: 'Thời hạn cấp thẻ là 7 ngày làm việc kể từ khi hồ sơ đầy đủ. Công dân tra cứu tiến độ trên VNeID.',
+    legal_basis: 'Luật Căn cước 2023', tags: ['tiến độ'],
+  });
+  await sup('POST', '/api/v1/kb/articles', {
+    title: 'Mất thẻ căn cước: thủ tục cấp lại', category: 'the.cap_lai', status: 'published',
+    answer: 'Công dân đến công an cấp xã bất kỳ để đề nghị cấp lại thẻ.', tags: ['mất thẻ'],
+  });
+
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  try { if (browser) await browser.close(); } catch { /* already gone */ }
+  await stopServer();
+  if (failed && serverLog && fs.existsSync(serverLog)) {
+    const tail = fs.readFileSync(serverLog, 'utf8').split('\n').slice(-40).join('\n');
+    process.stderr.write(`--- tail of ${serverLog} ---\n${tail}\n`);
+  }
+  for (const [name, page] of Object.entries(pages)) {
+    if (page.errors.length) process.stderr.write(`page errors (${name}): ${page.errors.join(' | ')}\n`);
+  }
+  if (dataDir && !failed) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+// ---- the story ------------------------------------------------------------------------------------
+let caseId;
+let before0 = {};
+
+step('login page: labels, tab order, visible focus, server messages', async () => {
+  const page = await newPage('login');
+  await page.goto(`${base}/`);
+  await page.waitForSelector('#login-submit');
+  assert.equal(await page.getAttribute('html', 'lang'), 'vi');
+  assert.equal((await page.textContent('h1')).trim(), 'Đăng nhập');
+  assert.deepEqual(await unlabelled(page), []);
+  await shot(page, 'login');
+
+  // Tab from the top of the page (the skip link, first in the document)
+  // reaches the login, the password, then the button, in that order.
+  await page.focus('#skip-link');
+  const order = ['skip-link'];
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press('Tab');
+    order.push(await page.evaluate(() => document.activeElement.id || document.activeElement.tagName));
+    if (order.at(-1) === 'login-submit') break;
+  }
+  const at = order.indexOf('login-name');
+  assert.ok(at >= 0, `Tab never reached the login field: ${order}`);
+  assert.deepEqual(order.slice(at, at + 3), ['login-name', 'login-password', 'login-submit']);
+  // The focused button shows a focus ring.
+  const ring = await page.evaluate(() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, parseFloat(s.outlineWidth)]; });
+  assert.notEqual(ring[0], 'none');
+  assert.ok(ring[1] >= 2, `focus outline ${ring[1]}px`);
+
+  // Wrong password: the server's words, and the login kept.
+  await page.fill('#login-name', 'tdv20');
+  await page.fill('#login-password', 'sai-mat-khau');
+  await page.press('#login-password', 'Enter');
+  await page.waitForSelector('.form-alert:not([hidden])');
+  assert.equal((await page.textContent('.form-alert')).trim(), 'Sai tên đăng nhập hoặc mật khẩu.');
+  assert.equal(await page.inputValue('#login-name'), 'tdv20');
+
+  // Locked out after repeated failures: the server's message says until when.
+  for (let i = 0; i < 6; i++) {
+    const before = await page.textContent('.form-alert');
+    await page.fill('#login-password', `sai-mat-khau-${i}`);
+    await page.click('#login-submit');
+    await page.waitForFunction((b) => {
+      const a = document.querySelector('.form-alert');
+      return !document.querySelector('#login-submit').disabled && a && (a.textContent !== b || /khoá|khóa/.test(a.textContent));
+    }, before, { timeout: WAIT }).catch(() => {});
+    if (/khoá|khóa/.test(await page.textContent('.form-alert'))) break;
+  }
+  assert.match(await page.textContent('.form-alert'), /khoá|khóa/);
+  assert.match(await page.textContent('.form-alert'), /\d{2}:\d{2}/);
+});
+
+step('supervisor opens the wallboard: counts, chart, agents', async () => {
+  const page = await newPage('supervisor');
+  await login(page, 'giamsat');
+  assert.equal(new URL(page.url()).pathname, '/wallboard');
+  await waitLive(page);
+  for (const k of ['new', 'waiting_lookup', 'lookups', 'today', 'open']) before0[k] = await tileValue(page, k);
+  assert.ok(before0.open >= before0.new + before0.waiting_lookup);
+  await page.waitForFunction(() => window.Chart && document.querySelector('#wb-chart').width > 0, null, { timeout: WAIT });
+  await page.waitForSelector('#wb-channels tbody tr');
+  await markDocument(page);
+});
+
+step('two officers open the console (the second one misses claim events)', async () => {
+  const a = await newPage('officer1');
+  await login(a, 'cbnv02');
+  assert.equal(new URL(a.url()).pathname, '/officer');
+  await a.waitForSelector('#lookup-pool .lookup-item');
+  await waitLive(a);
+  await markDocument(a);
+
+  // The second officer's socket drops lookup.updated: a desk that has not
+  // heard of a claim yet, as when two officers click at the same moment.
+  const b = await newPage('officer2');
+  await b.routeWebSocket(/\/api\/v1\/events$/, (ws) => {
+    const srv = ws.connectToServer();
+    srv.onMessage((m) => { if (!String(m).includes('"lookup.updated"')) ws.send(m); });
+  });
+  await login(b, 'cbnv03');
+  await b.waitForSelector('#lookup-pool .lookup-item');
+  await waitLive(b);
+});
+
+step('operator: a half-typed draft survives a reload and a language switch', async () => {
+  const page = await newPage('operator', { timezoneId: 'Europe/London' }); // the UI must not follow the PC's zone
+  await login(page, 'tdv05');
+  assert.equal(new URL(page.url()).pathname, '/operator');
+  await page.keyboard.press('Alt+n');
+  await page.waitForFunction(() => document.activeElement && document.activeElement.dataset.field === 'contact.name');
+  await page.keyboard.type('Trần Văn Bình');
+  await page.fill('[data-field="description"]', 'Công dân hỏi vì sao chưa nhận được');
+  await page.reload();
+  await page.waitForSelector('.draft-note');
+  assert.equal(await page.inputValue('[data-field="contact.name"]'), 'Trần Văn Bình');
+  assert.equal(await page.inputValue('[data-field="description"]'), 'Công dân hỏi vì sao chưa nhận được');
+
+  await page.click('#lang-btn');
+  await page.waitForSelector('#tab-new:has-text("New case")');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.inputValue('[data-field="contact.name"]'), 'Trần Văn Bình');
+  await page.click('#lang-btn');
+  await page.waitForSelector('#tab-new:has-text("Phiếu mới")');
+  await waitLive(page);
+  assert.deepEqual(await unlabelled(page), []);
+});
+
+step('operator goes ready; the wallboard shows it live', async () => {
+  const page = pages.operator;
+  const sup = pages.supervisor;
+  await page.click('#btn-ready');
+  await page.waitForSelector('#my-state .ag-ready');
+  await sup.waitForSelector('#wb-agents tr[data-agent="tdv05"] .ag-ready', { timeout: WAIT });
+  assert.ok(await sameDocument(sup));
+});
+
+step('operator: bad then good citizen ID, caller history, knowledge base, create', async (t) => {
+  const page = pages.operator;
+  const sup = pages.supervisor;
+  await page.fill('[data-field="contact.phone"]', '0912 345 678');
+  // Checked as typed: the province code is known after three digits.
+  await page.focus('[data-field="citizen_id"]');
+  await page.keyboard.type('000085012345');
+  const msg = '#' + (await page.getAttribute('[data-field="citizen_id"]', 'id')) + '-msg';
+  assert.equal((await page.textContent(msg)).trim(), 'Mã tỉnh 000 không tồn tại');
+  assert.equal(await page.getAttribute('[data-field="citizen_id"]', 'aria-invalid'), 'true');
+
+  // The caller's earlier cases (the demo has one for this number).
+  await page.waitForSelector('#caller-history .case-item', { timeout: WAIT });
+
+  // Category by search, then the description brings knowledge-base answers.
+  await page.fill('input[type=search][placeholder^="Gõ vài chữ"]', 'tien do');
+  await page.press('input[type=search][placeholder^="Gõ vài chữ"]', 'ArrowDown');
+  assert.equal(await page.inputValue('[data-field="category"]'), 'the.tien_do');
+  await page.fill('[data-field="description"]', 'Công dân hỏi vì sao chưa nhận được thẻ căn cước sau 3 tuần');
+  await page.waitForSelector('.kb-results .kb-title mark', { timeout: WAIT });
+  assert.match(await page.textContent('.kb-results'), /Chưa nhận được thẻ căn cước/);
+  assert.deepEqual(await unlabelled(page), []);
+  await shot(page, 'operator');
+
+  // The server has the last word: its 422 sits next to the field, input kept.
+  await page.click('.case-form button[type=submit]');
+  await page.waitForFunction((m) => /không tồn tại trong số định danh/.test(document.querySelector(m).textContent), msg, { timeout: WAIT });
+  assert.equal(await page.inputValue('[data-field="citizen_id"]'), '000085012345');
+  assert.equal(await page.inputValue('[data-field="contact.name"]'), 'Trần Văn Bình');
+
+  await page.fill('[data-field="citizen_id"]', '001085012345');
+  assert.match(await page.textContent(msg), /Hà Nội · nam · sinh năm 1985/);
+  await page.click('.case-form button[type=submit]');
+  await page.waitForSelector('#tab-case:not([hidden])', { timeout: WAIT });
+  caseId = Number((await page.textContent('#tab-case')).replace(/\D/g, ''));
+  assert.ok(caseId > 0);
+  await page.waitForSelector(`#my-queue [data-case-id="${caseId}"]`, { timeout: WAIT });
+
+  // Dates dd/mm/yyyy and 24-hour times in Hồ Chí Minh City, whatever the PC's zone.
+  const sv = await apiSession('giamsat');
+  const c = await sv('GET', `/api/v1/cases/${caseId}`);
+  assert.match(await page.textContent('.case-view .facts'), new RegExp(hcmDateTime(c.created_at).replace(/\//g, '\\/')));
+  // The draft went with the submission.
+  assert.equal(await page.evaluate((id) => localStorage.getItem(`tongdai.draft.${id}`), c.created_by), null);
+
+  // The wallboard counted the new case without a reload.
+  const ms = await waitTile(sup, 'new', before0.new + 1);
+  await waitTile(sup, 'today', before0.today + 1);
+  t.diagnostic(`wallboard updated ${ms} ms after the case was created`);
+  assert.ok(ms < 2500, `wallboard took ${ms} ms`);
+});
+
+step('operator escalates; officers see it appear live; the wallboard counts it', async () => {
+  const page = pages.operator;
+  await page.click('#btn-escalate');
+  await page.fill('[data-field="what"]', 'Tra cứu tiến độ hồ sơ cấp đổi thẻ, đã in hay chưa');
+  await page.fill('[data-field="reason"]', 'Công dân chờ quá 3 tuần');
+  await page.click('form[aria-label="Chuyển cán bộ nghiệp vụ tra cứu"] button[type=submit]');
+  await page.waitForSelector('.case-head .st-waiting_lookup', { timeout: WAIT });
+
+  for (const name of ['officer1', 'officer2']) {
+    await pages[name].waitForSelector(`#lookup-pool .lookup-item[data-case-id="${caseId}"]`, { timeout: WAIT });
+  }
+  assert.ok(await sameDocument(pages.officer1), 'the officer page reloaded');
+  await waitTile(pages.supervisor, 'waiting_lookup', before0.waiting_lookup + 1);
+  await waitTile(pages.supervisor, 'lookups', before0.lookups + 1);
+});
+
+step('first officer claims; the second cannot claim the same request', async () => {
+  const a = pages.officer1;
+  const b = pages.officer2;
+  const item = `#lookup-pool .lookup-item[data-case-id="${caseId}"]`;
+  // The second officer has the request open, claim button showing…
+  await b.click(item);
+  await b.waitForSelector('#btn-claim');
+  // …while the first one claims it.
+  await a.click(item);
+  await a.waitForSelector('#btn-claim');
+  await a.click('#btn-claim');
+  await a.waitForSelector('#btn-answer', { timeout: WAIT });
+  assert.match(await a.textContent(`${item} .li-state`), /Đang tra cứu/);
+
+  await b.click('#btn-claim');
+  await b.waitForSelector('#lookup-detail .form-alert:not([hidden])', { timeout: WAIT });
+  assert.match(await b.textContent('#lookup-detail .form-alert'), /đã được .+ nhận xử lý/);
+  assert.equal(await b.$('#btn-claim'), null);
+  assert.match(await b.textContent('#lookup-detail'), /Cán bộ khác đang xử lý/);
+});
+
+step('officer answers back to the operator; the operator sees it arrive live', async () => {
+  const a = pages.officer1;
+  const op = pages.operator;
+  await markDocument(op);
+  const answer = 'Hồ sơ đã in thẻ ngày 20/11, đã chuyển bưu điện; công dân nhận trong 3 ngày.';
+  await a.fill('#lookup-detail [data-field="answer"]', answer);
+  assert.deepEqual(await unlabelled(a), []);
+  await shot(a, 'officer');
+  await a.click('#btn-answer');
+  await a.waitForSelector(`#lookup-pool .lookup-item[data-case-id="${caseId}"]`, { state: 'detached', timeout: WAIT });
+
+  await op.waitForSelector('.case-view .lookup-answer', { timeout: WAIT });
+  assert.match(await op.textContent('.case-view .lookup-answer'), /đã chuyển bưu điện/);
+  await op.waitForSelector('.case-head .st-in_progress', { timeout: WAIT });
+  assert.ok(await sameDocument(op), 'the operator page reloaded');
+  await shot(op, 'operator-case');
+
+  const sup = pages.supervisor;
+  await waitTile(sup, 'waiting_lookup', before0.waiting_lookup);
+  await waitTile(sup, 'lookups', before0.lookups);
+  assert.ok(await sameDocument(sup), 'the wallboard reloaded');
+  assert.deepEqual(await unlabelled(sup), []);
+  await sup.waitForFunction(() => window.Chart && document.querySelector('#wb-chart').width > 0);
+  await shot(sup, 'wallboard');
+});
+
+step('admin: users, a refused password shown at its field, calendar and SLA forms', async () => {
+  const page = await newPage('admin');
+  await login(page, 'quantri');
+  assert.equal(new URL(page.url()).pathname, '/admin');
+  await page.waitForSelector('.users-table tr[data-user="tdv01"]');
+  await page.fill('[data-field="login"]', 'tdv99');
+  await page.fill('[data-field="name"]', 'Nguyễn Văn Thử');
+  await page.fill('[data-field="password"]', 'ngan');
+  await page.click('form[aria-label="Thêm người dùng"] button[type=submit]');
+  const pwMsg = '#' + (await page.getAttribute('[data-field="password"]', 'id')) + '-msg';
+  await page.waitForFunction((m) => document.querySelector(m).classList.contains('error'), pwMsg, { timeout: WAIT });
+  assert.ok((await page.textContent(pwMsg)).trim().length > 0);
+  assert.equal(await page.inputValue('[data-field="name"]'), 'Nguyễn Văn Thử');
+  assert.deepEqual(await unlabelled(page), []);
+  await shot(page, 'admin');
+
+  await page.click('#admin-tab-calendar');
+  await page.waitForSelector('[data-field="week.mon"]');
+  assert.deepEqual(await unlabelled(page), []);
+  await page.click('#admin-tab-sla');
+  await page.waitForSelector('[data-field="targets.urgent.resolution_minutes"]');
+  assert.deepEqual(await unlabelled(page), []);
+});
+
+step('the wallboard reconnects by itself after a server restart', async () => {
+  const sup = pages.supervisor;
+  await stopServer();
+  await sup.waitForSelector('#live[data-state="reconnecting"]', { timeout: WAIT });
+  await startServer();
+  await sup.waitForSelector('#live[data-state="live"]', { timeout: 20000 });
+  const n = await tileValue(sup, 'new');
+  const op = await apiSession('tdv07');
+  await op('POST', '/api/v1/cases', {
+    channel: 'zalo', contact: { name: 'Lê Thị Hoa', zalo_id: 'zalo-123' }, category: 'vneid.mat_khau', description: 'Đổi số điện thoại VNeID',
+  });
+  await waitTile(sup, 'new', n + 1);
+  assert.ok(await sameDocument(sup), 'the wallboard reloaded');
+  for (const [name, p] of Object.entries(pages)) assert.deepEqual(p.errors, [], `script errors on the ${name} page`);
+});
