@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <date/date.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -15,6 +16,7 @@
 #include "app/serve.h"
 #include "app/users.h"
 #include "core/audit/chain.h"
+#include "core/identity/citizen_id.h"
 #include "version.h"
 
 using namespace tongdai;
@@ -131,6 +133,30 @@ int runAuditVerify(const std::string& data_dir) {
   return 1;
 }
 
+// `tongdai registry parse-id NUMBER`: what a 12-digit personal ID number says.
+int runParseId(const std::string& number) {
+  int year = int(date::year_month_day{date::floor<date::days>(now() + std::chrono::hours{7})}.year());
+  auto parsed = core::identity::parseCitizenId(number, year);
+  nlohmann::json out;
+  if (!parsed.ok()) {
+    out = {{"valid", false},
+           {"error", {{"code", parsed.error().code}, {"message", parsed.error().message_vi},
+                      {"message_en", parsed.error().message_en}}}};
+    std::cout << out.dump(2) << "\n";
+    return 1;
+  }
+  const auto& id = parsed.value();
+  out = {{"valid", true},
+         {"number", id.number},
+         {"province_code", id.province_code},
+         {"province", id.province},
+         {"gender", core::identity::genderName(id.gender)},
+         {"birth_year", id.birth_year},
+         {"century_digit", id.century_digit}};
+  std::cout << out.dump(2) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -175,6 +201,12 @@ int main(int argc, char** argv) {
   auto* verify = audit->add_subcommand("verify", "Kiểm tra chuỗi băm / verify the hash chain");
   verify->add_option("--data", audit_data, "Thư mục dữ liệu")->required();
 
+  auto* registry = cli.add_subcommand("registry", "Dữ liệu công dân / citizen registry");
+  registry->require_subcommand(1);
+  std::string id_number;
+  auto* parse_id = registry->add_subcommand("parse-id", "Phân tích số định danh 12 số / parse a personal ID");
+  parse_id->add_option("NUMBER", id_number, "Số định danh cá nhân")->required();
+
   cli.add_subcommand("version", "In phiên bản / print the version");
 
   auto* plan = app::addPlanCommand(cli);
@@ -186,6 +218,7 @@ int main(int argc, char** argv) {
   }
   if (cli.got_subcommand(plan)) return app::runPlan();
   if (cli.got_subcommand(demo)) return runDemo(demo_data);
+  if (registry->got_subcommand(parse_id)) return runParseId(id_number);
   if (user->got_subcommand(user_add)) return runUserAdd(user_data, new_user);
   if (audit->got_subcommand(verify)) return runAuditVerify(audit_data);
 
