@@ -10,6 +10,7 @@ all: build
 
 deps:
 	./scripts/install-deps
+	./scripts/vendor-web
 
 build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release

@@ -146,7 +146,7 @@ function unlabelled(page) {
 
 async function shot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), animations: 'disabled' });
 }
 
 const hcmDateTime = (iso) => {
@@ -176,9 +176,16 @@ before(async () => {
   port = await freePort();
   base = `http://127.0.0.1:${port}`;
   await startServer();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 
-  // The demo ships no knowledge-base articles yet: publish two so the panel has answers.
+  // The knowledge-base panel needs an answer about a card not received: publish
+  // one unless the demo data already has it.
   const sup = await apiSession('giamsat');
+  const found = await sup('GET', '/api/v1/kb/search?q=' + encodeURIComponent('chưa nhận được thẻ căn cước'));
+  if (!found.results.some((r) => /Chưa nhận được thẻ căn cước/i.test(r.title))) await seedKb(sup);
+});
+
+async function seedKb(sup) {
   await sup('POST', '/api/v1/kb/articles', {
     title: 'Chưa nhận được thẻ căn cước sau 7 ngày làm việc', category: 'the.tien_do', status: 'published',
     answer: 'Thời hạn cấp thẻ là 7 ngày làm việc kể từ khi hồ sơ đầy đủ. Công dân tra cứu tiến độ trên VNeID.',
@@ -188,9 +195,7 @@ before(async () => {
     title: 'Mất thẻ căn cước: thủ tục cấp lại', category: 'the.cap_lai', status: 'published',
     answer: 'Công dân đến công an cấp xã bất kỳ để đề nghị cấp lại thẻ.', tags: ['mất thẻ'],
   });
-
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-});
+}
 
 after(async () => {
   try { if (browser) await browser.close(); } catch { /* already gone */ }
@@ -244,15 +249,12 @@ step('login page: labels, tab order, visible focus, server messages', async () =
   assert.equal(await page.inputValue('#login-name'), 'tdv20');
 
   // Locked out after repeated failures: the server's message says until when.
+  const loginAnswer = () => page.waitForResponse((r) => r.url().endsWith('/api/v1/session') && r.request().method() === 'POST');
   for (let i = 0; i < 6; i++) {
-    const before = await page.textContent('.form-alert');
     await page.fill('#login-password', `sai-mat-khau-${i}`);
-    await page.click('#login-submit');
-    await page.waitForFunction((b) => {
-      const a = document.querySelector('.form-alert');
-      return !document.querySelector('#login-submit').disabled && a && (a.textContent !== b || /khoá|khóa/.test(a.textContent));
-    }, before, { timeout: WAIT }).catch(() => {});
-    if (/khoá|khóa/.test(await page.textContent('.form-alert'))) break;
+    const [answer] = await Promise.all([loginAnswer(), page.click('#login-submit')]);
+    await page.waitForSelector('#login-submit:not([disabled])');
+    if (answer.status() === 423) break;
   }
   assert.match(await page.textContent('.form-alert'), /khoá|khóa/);
   assert.match(await page.textContent('.form-alert'), /\d{2}:\d{2}/);
@@ -337,12 +339,12 @@ step('operator: bad then good citizen ID, caller history, knowledge base, create
   await page.waitForSelector('#caller-history .case-item', { timeout: WAIT });
 
   // Category by search, then the description brings knowledge-base answers.
-  await page.fill('input[type=search][placeholder^="Gõ vài chữ"]', 'tien do');
-  await page.press('input[type=search][placeholder^="Gõ vài chữ"]', 'ArrowDown');
+  await page.fill('[data-cat-search]', 'tien do');
+  await page.press('[data-cat-search]', 'ArrowDown');
   assert.equal(await page.inputValue('[data-field="category"]'), 'the.tien_do');
   await page.fill('[data-field="description"]', 'Công dân hỏi vì sao chưa nhận được thẻ căn cước sau 3 tuần');
   await page.waitForSelector('.kb-results .kb-title mark', { timeout: WAIT });
-  assert.match(await page.textContent('.kb-results'), /Chưa nhận được thẻ căn cước/);
+  assert.match(await page.textContent('.kb-results'), /chưa nhận được thẻ căn cước/i);
   assert.deepEqual(await unlabelled(page), []);
   await shot(page, 'operator');
 
@@ -354,6 +356,7 @@ step('operator: bad then good citizen ID, caller history, knowledge base, create
 
   await page.fill('[data-field="citizen_id"]', '001085012345');
   assert.match(await page.textContent(msg), /Hà Nội · nam · sinh năm 1985/);
+  const submittedAt = Date.now();
   await page.click('.case-form button[type=submit]');
   await page.waitForSelector('#tab-case:not([hidden])', { timeout: WAIT });
   caseId = Number((await page.textContent('#tab-case')).replace(/\D/g, ''));
@@ -368,10 +371,11 @@ step('operator: bad then good citizen ID, caller history, knowledge base, create
   assert.equal(await page.evaluate((id) => localStorage.getItem(`tongdai.draft.${id}`), c.created_by), null);
 
   // The wallboard counted the new case without a reload.
-  const ms = await waitTile(sup, 'new', before0.new + 1);
+  await waitTile(sup, 'new', before0.new + 1);
+  const ms = Date.now() - submittedAt;
   await waitTile(sup, 'today', before0.today + 1);
-  t.diagnostic(`wallboard updated ${ms} ms after the case was created`);
-  assert.ok(ms < 2500, `wallboard took ${ms} ms`);
+  t.diagnostic(`the wallboard counted the case ${ms} ms after the operator pressed "Tạo phiếu" (at most)`);
+  assert.ok(ms < 3000, `wallboard took ${ms} ms`);
 });
 
 step('operator escalates; officers see it appear live; the wallboard counts it', async () => {

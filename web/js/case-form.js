@@ -22,9 +22,9 @@ export function createCaseForm({ user, categories, onCreated, onCallerKeys, onDe
   const phone = input({ type: 'tel', inputmode: 'tel', autocomplete: 'off' });
   const extra = input({ autocomplete: 'off' });
   const cid = input({ inputmode: 'numeric', maxlength: 14, autocomplete: 'off', class: 'mono' });
-  const catSearch = h('input', { type: 'search', autocomplete: 'off', placeholder: t('form.catSearchPh') });
+  const catSearch = h('input', { type: 'search', autocomplete: 'off', placeholder: t('form.catSearchPh'), dataset: { catSearch: '' } });
   const category = h('select', { size: 6, class: 'cat-list' });
-  const description = h('textarea', { rows: 4 });
+  const description = h('textarea', { rows: 3 });
   const alert = alertBox();
   const submit = h('button', { type: 'submit', class: 'btn-primary' }, t('form.create'));
   const reset = h('button', { type: 'button', class: 'btn' }, t('form.reset'));

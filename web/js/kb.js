@@ -80,14 +80,14 @@ export function createKbPanel() {
     const my = ++seq;
     try {
       const [s, r] = await Promise.all([
-        get('/api/v1/kb/suggest' + qs({ q: words, limit: 5 })),
+        get('/api/v1/kb/suggest' + qs({ q: words, limit: 4 })),
         get('/api/v1/kb/search' + qs({ q: words, limit: 8 })),
       ]);
       if (my !== seq) return;
       const items = s.results || [];
       suggestBox.hidden = !items.length;
       replace(suggestBox, h('h3', {}, t('kb.suggestions')), h('ul', {}, items.map((it) =>
-        h('li', {}, h('button', { type: 'button', class: 'chip', on: { click: () => openArticle(it.id) } }, it.title)))));
+        h('li', {}, h('button', { type: 'button', class: 'chip', title: it.title, on: { click: () => openArticle(it.id) } }, it.title)))));
       results.hidden = false;
       article.hidden = true;
       renderResults(r.results || []);

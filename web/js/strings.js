@@ -440,7 +440,7 @@ const en = {
   'hist.title': "Caller's earlier cases",
   'hist.hint': 'Type a phone or ID number to see earlier cases.',
   'hist.none': 'No earlier cases for this caller.',
-  'hist.count': '{n} earlier cases',
+  'hist.count': 'Earlier cases: {n}',
 
   'form.title': 'New case',
   'form.channel': 'Channel',
