@@ -88,7 +88,7 @@ void patchUser(const CallPtr& call) {
   if (body->contains("unlock")) unlock = (*body)["unlock"] == true;
   Principal who = *call->who;
   if (*id == who.user_id && ((disabled && *disabled) || (role && *role != Role::admin))) {
-    return call->fail(409, "conflict", "Bạn không thể tự khoá hoặc tự hạ quyền tài khoản của mình.",
+    return call->fail(409, "conflict", "Bạn không thể tự khóa hoặc tự hạ quyền tài khoản của mình.",
                       "You cannot disable or demote your own account.");
   }
   auto now = call->ctx.now();

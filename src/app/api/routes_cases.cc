@@ -179,7 +179,7 @@ std::optional<core::store::CaseQuery> parseQuery(const CallPtr& call) {
     q.citizen_id = id;
   }
   std::string text = r.queryParam("q");
-  if (!core::text::isValidUtf8(text)) return bad("q", "Từ khoá không hợp lệ.", "Invalid search text.");
+  if (!core::text::isValidUtf8(text)) return bad("q", "Từ khóa không hợp lệ.", "Invalid search text.");
   q.text_tokens = core::text::foldedTokens(text);
   if (q.text_tokens.size() > 12) q.text_tokens.resize(12);
   auto intParam = [&](const char* name, int def, int max, int& out) {

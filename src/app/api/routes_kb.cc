@@ -361,7 +361,7 @@ int limitParam(const CallPtr& call, int def, int max) {
 std::optional<std::string> queryText(const CallPtr& call) {
   std::string q = call->req.queryParam("q");
   if (!core::text::isValidUtf8(q) || q.size() > 500) {
-    call->fail(422, "invalid_query", "Từ khoá không hợp lệ (tối đa 500 byte UTF-8).",
+    call->fail(422, "invalid_query", "Từ khóa không hợp lệ (tối đa 500 byte UTF-8).",
                "Invalid query (at most 500 bytes of UTF-8).", "q");
     return std::nullopt;
   }

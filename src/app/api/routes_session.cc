@@ -27,7 +27,7 @@ std::string cookieFor(const std::string& token, int max_age) {
 void failLocked(const CallPtr& call, std::int64_t until) {
   std::string when = core::formatLocalIso(core::fromUnix(until)).substr(11, 5);
   call->fail(423, "account_locked",
-             "Tài khoản tạm khoá do nhập sai mật khẩu nhiều lần. Thử lại sau " + when + ".",
+             "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Thử lại sau " + when + ".",
              "Account locked after repeated failed logins. Try again after " + when + ".");
 }
 
@@ -67,7 +67,7 @@ void login(const CallPtr& call) {
                                                      : std::nullopt};
     if (core::auth::isLocked(lock, now)) return failLocked(call, *user->locked_until);
     if (user->disabled) {
-      return call->fail(403, "account_disabled", "Tài khoản đã bị vô hiệu hoá. Liên hệ quản trị viên.",
+      return call->fail(403, "account_disabled", "Tài khoản đã bị vô hiệu hóa. Liên hệ quản trị viên.",
                         "This account is disabled. Contact an administrator.");
     }
     if (!ok) {
