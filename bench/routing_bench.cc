@@ -91,7 +91,7 @@ Throughput coreThroughput(double hours, int repeats) {
     ec.queues = {q};
     routing::Engine engine(ec);
     for (int i = 1; i <= cfg.agents; ++i) {
-      char id[8];
+      char id[16];
       std::snprintf(id, sizeof id, "a%02d", i);
       engine.setAgent({id, {}, 3, 2});
     }
@@ -122,7 +122,7 @@ Latency latencyWithLine(std::size_t line, int rounds) {
   std::vector<std::string> agents;
   Millis now = 0;
   for (int i = 1; i <= kAgents; ++i) {
-    char id[8];
+    char id[16];
     std::snprintf(id, sizeof id, "a%02d", i);
     agents.push_back(id);
     engine.setAgent({id, {}, 3, 2});
@@ -205,7 +205,9 @@ Latency latencyWithLine(std::size_t line, int rounds) {
   for (double v : ns) sum += v;
   l.mean = sum / static_cast<double>(ns.size());
   std::sort(ns.begin(), ns.end());
-  auto pct = [&](double p) { return ns[static_cast<std::size_t>(p * static_cast<double>(ns.size() - 1))]; };
+  auto pct = [&](double p) {
+    return ns[static_cast<std::size_t>(p * static_cast<double>(ns.size() - 1))];
+  };
   l.p50 = pct(0.50);
   l.p99 = pct(0.99);
   l.p999 = pct(0.999);
@@ -236,7 +238,8 @@ YearRun simulatedYear(const BusinessCalendar& cal, int days) {
   return {std::move(r).value(), s};
 }
 
-// ---- output ----------------------------------------------------------------------------------------
+// ---- output
+// ----------------------------------------------------------------------------------------
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -275,7 +278,8 @@ void writeSection(const std::string& path, const std::string& section) {
   const auto start = text.find(title);
   if (start != std::string::npos) {
     const auto end = text.find("\n## ", start + 1);
-    text = text.substr(0, start) + section + (end == std::string::npos ? "" : text.substr(end + 1));
+    text = text.substr(0, start) + section +
+           (end == std::string::npos ? "" : "\n" + text.substr(end + 1));
   } else {
     while (!text.empty() && text.back() == '\n') text.pop_back();
     text += "\n\n" + section;
@@ -313,15 +317,15 @@ int main(int argc, char** argv) {
   std::vector<Row> rows = {
       {"core: events handled per second", fmt("%.0f", core.events / core.seconds),
        std::to_string(core.events) + " events of " + fmt("%.0f", replay_hours) +
-           " h replayed (20 agents, 300 calls/h, AHT 180 s), best of " +
-           (quick ? "1" : "3")},
+           " h replayed (20 agents, 300 calls/h, AHT 180 s), best of " + (quick ? "1" : "3")},
       {"core: decisions per second", fmt("%.0f", core.decisions / core.seconds),
        std::to_string(core.decisions) + " decisions"},
       {"core: mean time per event", fmt("%.0f ns", 1e9 * core.seconds / core.events), ""},
       {"handle() with 1,000 waiting: p50", fmt("%.0f ns", lat.p50),
        std::to_string(lat.samples) + " calls timed one by one (clock overhead included)"},
       {"handle() with 1,000 waiting: p99", fmt("%.0f ns", lat.p99), ""},
-      {"handle() with 1,000 waiting: p99.9 / max", fmt("%.0f", lat.p999) + " / " + fmt("%.0f ns", lat.max),
+      {"handle() with 1,000 waiting: p99.9 / max",
+       fmt("%.0f", lat.p999) + " / " + fmt("%.0f ns", lat.max),
        "still waiting at the end: " + std::to_string(lat.waiting)},
       {"simulated year: wall time", fmt("%.2f s", year.seconds),
        "250 business days 07:30-17:30, 20 agents, 300 calls/h, AHT 180 s (lognormal CV 1, "
@@ -359,9 +363,11 @@ int main(int argc, char** argv) {
     std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", std::localtime(&now));
     std::ostringstream md;
     md << "## Routing engine and simulator (`make bench` → build/routing_bench)\n\n"
-       << "Run " << when << " on " << machine() << ", one thread, -O2" << (quick ? ", --quick" : "")
-       << ".\n\n| measure | value | notes |\n|---|---:|---|\n";
-    for (const auto& r : rows) md << "| " << r.what << " | " << r.value << " | " << r.note << " |\n";
+       << "Run " << when << " on " << machine() << ", one thread, compiler " << __VERSION__
+       << (quick ? ", --quick" : "") << ".\n\n| measure | value | notes |\n|---|---:|---|\n";
+    for (const auto& r : rows) {
+      md << "| " << r.what << " | " << r.value << " | " << r.note << " |\n";
+    }
     md << "\nTargets: core over 2 million events per second (" << (core_ok ? "met" : "not met")
        << "); a simulated year in under 10 s (" << (year_ok ? "met" : "not met") << ").\n";
     writeSection(out, md.str());

@@ -9,6 +9,7 @@
 #include "adapters/postgres/pg_store.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "app/cli_plan.h"
+#include "app/cli_simulate.h"
 #include "app/context.h"
 #include "app/demo.h"
 #include "app/security.h"
@@ -210,6 +211,7 @@ int main(int argc, char** argv) {
   cli.add_subcommand("version", "In phiên bản / print the version");
 
   auto* plan = app::addPlanCommand(cli);
+  auto* sim = app::addSimulateCommand(cli);
   CLI11_PARSE(cli, argc, argv);
 
   if (cli.got_subcommand("version")) {
@@ -217,6 +219,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cli.got_subcommand(plan)) return app::runPlan();
+  if (cli.got_subcommand(sim)) return app::runSimulate();
   if (cli.got_subcommand(demo)) return runDemo(demo_data);
   if (registry->got_subcommand(parse_id)) return runParseId(id_number);
   if (user->got_subcommand(user_add)) return runUserAdd(user_data, new_user);

@@ -60,6 +60,19 @@ class AgentStateTests(ServerTestCase):
                                  and m.get("state") == "ready", timeout=2)
         self.assertEqual(msg["from"], "not_ready")
 
+    def test_day_metrics_replay_the_event_log(self):
+        self.op.post("/api/v1/acd/me/state", {"state": "ready"})
+        time.sleep(0.3)
+        self.op.post("/api/v1/acd/me/state", {"state": "not_ready", "reason": "Nghỉ"})
+        time.sleep(0.3)  # the log is written asynchronously
+        status, _, m = self.sup.get("/api/v1/acd/metrics")
+        self.assertEqual(status, 200, m)
+        times = m["agents"]["tdv03"]["agent_time_s"]
+        self.assertGreater(times["ready"], 0.1)
+        self.assertEqual(m["total"]["arrivals"], 0)
+        self.assertError(self.sup.get("/api/v1/acd/metrics?date=2026-13-01"), 422, "invalid_query", "date")
+        self.assertError(self.op.get("/api/v1/acd/metrics"), 403, "forbidden")
+
     def test_todays_states_survive_a_restart(self):
         self.op.post("/api/v1/acd/me/state", {"state": "not_ready", "reason": "Tập huấn"})
         time.sleep(0.3)  # the event log is written asynchronously

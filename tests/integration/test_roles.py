@@ -215,6 +215,8 @@ class EverythingAnsweredIsDocumented(DocumentedRoutes):
         "/api/v1/kb/articles/{articles}", "/api/v1/kb/articles/{articles}/status",
         "/api/v1/kb/articles/{articles}/versions", "/api/v1/kb/articles/{articles}/publish",
         "/api/v1/kb/proposals", "/api/v1/kb/proposals/{proposals}/status",
+        "/api/v1/acd", "/api/v1/acd/agents", "/api/v1/acd/queues", "/api/v1/acd/me", "/api/v1/acd/me/state",
+        "/api/v1/acd/metrics", "/api/v1/acd/agents/{agents}", "/api/v1/acd/agents/{agents}/state",
     ]
 
     def fill(self, candidate):

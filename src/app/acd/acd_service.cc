@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/context.h"
+#include "core/metrics/metrics.h"
 
 namespace tongdai::app {
 
@@ -107,7 +108,44 @@ bool eventFromJson(const json& j, Event& out) {
   return true;
 }
 
-AcdService::AcdService(AppContext& ctx, core::routing::Config config) : ctx_(ctx), engine_(std::move(config)) {}
+AcdService::AcdService(AppContext& ctx, core::routing::Config config)
+    : ctx_(ctx), config_(config), engine_(std::move(config)) {}
+
+json AcdService::dayMetrics(const std::string& day, Millis target_ms) const {
+  core::TimePoint start;
+  core::parseIso(day, start);  // local midnight; the caller validated the date
+  Millis from = core::toUnix(start) * 1000, to = from + 86400 * 1000;
+  std::vector<std::pair<std::int64_t, std::string>> log;
+  std::vector<std::string> logins;
+  ctx_.store().read([&](core::store::ReadTx& tx) {
+    log = tx.acdEvents(from);
+    for (const auto& u : tx.users()) {
+      if (u.role == core::auth::Role::operator_) logins.push_back(u.login);
+    }
+    return core::Status::Ok();
+  });
+  Engine replay(config_);
+  for (const auto& l : logins) replay.setAgent({l, {{"vi", 5}}, 3, 2});
+  core::metrics::MetricsOptions options;
+  options.service_target = target_ms;
+  core::metrics::MetricsCollector collector(options);
+  Millis last = from;
+  for (const auto& [at, text] : log) {
+    if (at >= to) break;
+    Event e;
+    if (!eventFromJson(json::parse(text, nullptr, false), e)) continue;
+    if (auto* a = std::get_if<AgentLogin>(&e); a && !replay.agent(a->agent)) replay.setAgent({a->agent, {{"vi", 5}}, 3, 2});
+    // Deadlines that fell between logged events happened then, not later.
+    while (auto d = replay.nextDeadline()) {
+      if (*d > at) break;
+      collector.addStep(Tick{}, replay.handle(Tick{}, *d), *d);
+    }
+    collector.addStep(e, replay.handle(e, at), at);
+    last = at;
+  }
+  Millis end = std::min<Millis>(to, std::max(last, nowMillis()));
+  return core::metrics::metricsToJson(collector.finish(end));
+}
 
 AcdService::~AcdService() { stop(); }
 

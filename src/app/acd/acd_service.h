@@ -37,6 +37,10 @@ class AcdService {
   // Applies an event now: logged, decided, published. Thread-safe.
   std::vector<core::routing::Decision> apply(const core::routing::Event& e);
 
+  // Standard contact-center metrics of one local day ("YYYY-MM-DD"), computed
+  // by replaying that day's event log through a fresh engine.
+  nlohmann::json dayMetrics(const std::string& day, core::routing::Millis target_ms) const;
+
   nlohmann::json agentsJson() const;
   nlohmann::json queuesJson() const;
   std::optional<core::routing::AgentView> agent(const std::string& id) const;
@@ -49,6 +53,7 @@ class AcdService {
   void publish(const std::vector<core::routing::Decision>& ds);
 
   AppContext& ctx_;
+  core::routing::Config config_;
   core::routing::Engine engine_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;

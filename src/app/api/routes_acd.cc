@@ -1,6 +1,8 @@
 // Live agent and queue state of the routing engine: the operator's state
 // switch (sẵn sàng / tạm nghỉ / xử lý sau cuộc gọi) and supervisors forcing a
 // state with a reason (audited).
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "app/acd/acd_service.h"
@@ -131,6 +133,24 @@ void forceState(const CallPtr& call) {
   }, [call, view] { call->respond(200, agentJson(view)); });
 }
 
+void dayMetrics(const CallPtr& call) {
+  auto* acd = acdOf(call);
+  if (!acd) return;
+  std::string day = call->req.queryParam("date", call->ctx.today());
+  core::TimePoint t;
+  if (day.size() != 10 || !core::parseIso(day, t)) {
+    return call->fail(422, "invalid_query", "Ngày không hợp lệ (dạng 2026-11-28).", "Invalid date (2026-11-28).",
+                      "date");
+  }
+  std::string target = call->req.queryParam("target_s", "20");
+  if (target.empty() || target.size() > 4 || !std::all_of(target.begin(), target.end(), ::isdigit)) {
+    return call->fail(422, "invalid_query", "target_s phải là số giây.", "target_s must be seconds.", "target_s");
+  }
+  json out = acd->dayMetrics(day, std::stoll(target) * 1000);
+  out["date"] = day;
+  call->respond(200, out);
+}
+
 }  // namespace
 
 void registerAcdRoutes(Router& r) {
@@ -138,6 +158,7 @@ void registerAcdRoutes(Router& r) {
   r.add("GET", "/api/v1/acd/agents", workers, listAgents);
   r.add("GET", "/api/v1/acd/queues", workers, listQueues);
   r.add("GET", "/api/v1/acd/me", bit(Role::operator_), myState);
+  r.add("GET", "/api/v1/acd/metrics", bit(Role::supervisor), dayMetrics);
   r.add("POST", "/api/v1/acd/me/state", bit(Role::operator_), setMyState);
   r.add("POST", "/api/v1/acd/agents/{agent}/state", bit(Role::supervisor), forceState);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <variant>
 
@@ -45,66 +46,96 @@ double seconds(Millis ms) { return static_cast<double>(ms) / 1000.0; }
 
 const char* toString(RecordKind kind) {
   switch (kind) {
-    case RecordKind::arrival: return "arrival";
-    case RecordKind::offer: return "offer";
-    case RecordKind::answer: return "answer";
-    case RecordKind::end: return "end";
-    case RecordKind::abandon: return "abandon";
-    case RecordKind::callback: return "callback";
-    case RecordKind::reject: return "reject";
-    case RecordKind::self_service: return "self_service";
-    case RecordKind::agent_state: return "agent_state";
+    case RecordKind::arrival:
+      return "arrival";
+    case RecordKind::offer:
+      return "offer";
+    case RecordKind::answer:
+      return "answer";
+    case RecordKind::end:
+      return "end";
+    case RecordKind::abandon:
+      return "abandon";
+    case RecordKind::callback:
+      return "callback";
+    case RecordKind::reject:
+      return "reject";
+    case RecordKind::self_service:
+      return "self_service";
+    case RecordKind::agent_state:
+      return "agent_state";
   }
   return "";
 }
 
 // ---- records from the engine ------------------------------------------------
 
-void toRecords(const routing::Event& event, const std::vector<routing::Decision>& decisions,
-               Millis now, std::vector<Record>& out) {
+namespace {
+
+// Calls sink(record) for each record of one engine step, filling one Record
+// whose strings keep their buffers from call to call.
+template <typename Sink>
+void forEachRecord(const routing::Event& event, const std::vector<routing::Decision>& decisions,
+                   Millis now, Record& r, Sink&& sink) {
   bool refused = false;
-  for (const auto& d : decisions) refused = refused || std::holds_alternative<routing::EventRefused>(d);
-  auto add = [&](RecordKind kind) -> Record& {
-    Record& r = out.emplace_back();
+  for (const auto& d : decisions) {
+    refused = refused || std::holds_alternative<routing::EventRefused>(d);
+  }
+  auto emit = [&](RecordKind kind, const std::string& contact, const std::string* queue,
+                  const std::string* agent, const std::string* reason,
+                  AgentState state = AgentState::logged_out) {
     r.at = now;
     r.kind = kind;
-    return r;
+    r.contact = contact;
+    auto set = [](std::string& field, const std::string* value) {
+      if (value) {
+        field.assign(*value);
+      } else {
+        field.clear();
+      }
+    };
+    set(r.queue, queue);
+    set(r.agent, agent);
+    set(r.reason, reason);
+    r.state = state;
+    sink(r);
   };
+  static const std::string kNone;
   // The event's own record first: an arrival precedes its offer or rejection.
   if (!refused) {
     if (auto* e = std::get_if<routing::ContactArrived>(&event)) {
-      Record& r = add(RecordKind::arrival);
-      r.contact = e->contact;
-      r.queue = e->queue;
+      emit(RecordKind::arrival, e->contact, &e->queue, nullptr, nullptr);
     } else if (auto* e = std::get_if<routing::OfferAnswered>(&event)) {
-      Record& r = add(RecordKind::answer);
-      r.contact = e->contact;
-      r.agent = e->agent;
+      emit(RecordKind::answer, e->contact, nullptr, &e->agent, nullptr);
     } else if (auto* e = std::get_if<routing::CallbackRequested>(&event)) {
-      add(RecordKind::callback).contact = e->contact;
+      emit(RecordKind::callback, e->contact, nullptr, nullptr, nullptr);
     }
   }
   for (const auto& d : decisions) {
     if (auto* o = std::get_if<routing::Offer>(&d)) {
-      Record& r = add(RecordKind::offer);
-      r.contact = o->contact;
-      r.agent = o->agent;
-      r.queue = o->queue;
+      emit(RecordKind::offer, o->contact, &o->queue, &o->agent, nullptr);
     } else if (auto* s = std::get_if<routing::AgentStateChanged>(&d)) {
-      Record& r = add(RecordKind::agent_state);
-      r.agent = s->agent;
-      r.state = s->to;
-      r.reason = s->reason;
+      emit(RecordKind::agent_state, kNone, nullptr, &s->agent, &s->reason, s->to);
     } else if (auto* j = std::get_if<routing::ContactRejected>(&d)) {
-      Record& r = add(RecordKind::reject);
-      r.contact = j->contact;
-      r.reason = j->reason;
+      emit(RecordKind::reject, j->contact, nullptr, nullptr, &j->reason);
     } else if (auto* f = std::get_if<routing::ContactFinished>(&d)) {
-      Record& r = add(f->outcome == "abandoned" ? RecordKind::abandon : RecordKind::end);
-      r.contact = f->contact;
-      r.reason = f->outcome;
+      emit(f->outcome == "abandoned" ? RecordKind::abandon : RecordKind::end, f->contact, nullptr,
+           nullptr, &f->outcome);
     }
   }
+}
+
+}  // namespace
+
+void toRecords(const routing::Event& event, const std::vector<routing::Decision>& decisions,
+               Millis now, std::vector<Record>& out) {
+  Record r;
+  forEachRecord(event, decisions, now, r, [&](const Record& rec) { out.push_back(rec); });
+}
+
+void MetricsCollector::addStep(const routing::Event& event,
+                               const std::vector<routing::Decision>& decisions, Millis now) {
+  forEachRecord(event, decisions, now, scratch_, [this](const Record& rec) { add(rec); });
 }
 
 // ---- stats ---------------------------------------------------------------------
@@ -197,7 +228,7 @@ std::string halfHourLabel(std::int64_t half_hour, int utc_offset_minutes) {
 MetricsCollector::MetricsCollector(MetricsOptions options) : options_(options) {}
 
 MetricsCollector::BucketMap::iterator MetricsCollector::bucketOf(Millis at) {
-  return half_hours_.try_emplace(halfHourOf(at, options_.utc_offset_minutes)).first;
+  return bucket_cache_.get(half_hours_, halfHourOf(at, options_.utc_offset_minutes));
 }
 
 MetricsCollector::StatsMap::iterator MetricsCollector::queueOf(const std::string& id) {
@@ -223,16 +254,23 @@ MetricsCollector::Live& MetricsCollector::liveOf(const Record& r) {
 }
 
 void MetricsCollector::addStateTime(AgentState state, Millis from, Millis to, Stats& total,
-                                    Stats& agent, BucketMap& buckets, int utc_offset_minutes) {
+                                    Stats& agent, BucketMap& buckets, BucketCache& cache,
+                                    int utc_offset_minutes) {
   if (to <= from) return;
   auto field = [state](Stats& s) -> Millis* {
     switch (state) {
-      case AgentState::ready: return &s.ready_ms;
-      case AgentState::reserved: return &s.reserved_ms;
-      case AgentState::busy: return &s.busy_ms;
-      case AgentState::wrap_up: return &s.wrap_up_ms;
-      case AgentState::not_ready: return &s.not_ready_ms;
-      case AgentState::logged_out: return nullptr;
+      case AgentState::ready:
+        return &s.ready_ms;
+      case AgentState::reserved:
+        return &s.reserved_ms;
+      case AgentState::busy:
+        return &s.busy_ms;
+      case AgentState::wrap_up:
+        return &s.wrap_up_ms;
+      case AgentState::not_ready:
+        return &s.not_ready_ms;
+      case AgentState::logged_out:
+        return nullptr;
     }
     return nullptr;
   };
@@ -243,7 +281,7 @@ void MetricsCollector::addStateTime(AgentState state, Millis from, Millis to, St
   for (Millis t = from; t < to;) {
     const std::int64_t h = halfHourOf(t, utc_offset_minutes);
     const Millis end = std::min(to, halfHourStart(h + 1, utc_offset_minutes));
-    *field(buckets[h]) += end - t;
+    *field(cache.get(buckets, h)->second) += end - t;
     t = end;
   }
 }
@@ -359,12 +397,12 @@ void MetricsCollector::add(const Record& r) {
     }
     case RecordKind::agent_state: {
       AgentTrack& a = agentTrack(r.agent);
-      addStateTime(a.state, a.since, r.at, total_, a.stats->second, half_hours_,
+      addStateTime(a.state, a.since, r.at, total_, a.stats->second, half_hours_, bucket_cache_,
                    options_.utc_offset_minutes);
       if (a.state == AgentState::wrap_up && a.has_wrap_target) {
         const Millis wrap = std::max<Millis>(0, r.at - a.since);
-        for (Stats* s : {&total_, &a.wrap_queue->second, &a.wrap_bucket->second,
-                         &a.stats->second}) {
+        for (Stats* s :
+             {&total_, &a.wrap_queue->second, &a.wrap_bucket->second, &a.stats->second}) {
           s->wrap_ms += wrap;
         }
       }
@@ -387,13 +425,14 @@ Metrics MetricsCollector::finish(Millis end) const {
   m.in_progress = static_cast<std::int64_t>(live_.size());
   // Agents are still in some state at `end`: count that time too (on copies,
   // by key, as the collector's iterators point into its own maps).
+  BucketCache cache;  // into m.half_hours, not ours
   for (const auto& [id, a] : agent_tracks_) {
     Stats& agent = m.agents[id];
-    addStateTime(a.state, a.since, end, m.total, agent, m.half_hours,
+    addStateTime(a.state, a.since, end, m.total, agent, m.half_hours, cache,
                  options_.utc_offset_minutes);
     if (a.state == AgentState::wrap_up && a.has_wrap_target && end > a.since) {
-      for (Stats* s : {&m.total, &m.queues[a.wrap_queue->first], &m.half_hours[a.wrap_bucket->first],
-                       &agent}) {
+      for (Stats* s : {&m.total, &m.queues[a.wrap_queue->first],
+                       &m.half_hours[a.wrap_bucket->first], &agent}) {
         s->wrap_ms += end - a.since;
       }
     }

@@ -64,10 +64,10 @@ struct Record {
   Millis at = 0;  // unix milliseconds
   RecordKind kind = RecordKind::arrival;
   std::string contact;
-  std::string queue;   // arrival, offer, reject, self_service
-  std::string agent;   // offer, answer, agent_state
+  std::string queue;                          // arrival, offer, reject, self_service
+  std::string agent;                          // offer, answer, agent_state
   AgentState state = AgentState::logged_out;  // agent_state: the new state
-  std::string reason;  // reject reason, end outcome, agent_state reason
+  std::string reason;                         // reject reason, end outcome, agent_state reason
 };
 
 // Appends the records of one engine step: the event handed to
@@ -77,10 +77,10 @@ void toRecords(const routing::Event& event, const std::vector<routing::Decision>
                Millis now, std::vector<Record>& out);
 
 struct MetricsOptions {
-  Millis service_target = 20000;  // T of the service level ("answered within 20 s")
-  Millis short_abandon = 5000;    // abandons quicker than this are not counted
+  Millis service_target = 20000;    // T of the service level ("answered within 20 s")
+  Millis short_abandon = 5000;      // abandons quicker than this are not counted
   int utc_offset_minutes = 7 * 60;  // the hotline's local time (Asia/Ho_Chi_Minh, no DST)
-  bool by_half_hour = true;  // output only: the figures are always computed
+  bool by_half_hour = true;         // output only: the figures are always computed
   bool by_agent = true;
 };
 
@@ -91,25 +91,25 @@ struct Stats {
   std::int64_t offered = 0;
   std::int64_t answered = 0;
   std::int64_t answered_within_target = 0;
-  std::int64_t abandoned = 0;                 // excluding short abandons
-  std::int64_t abandoned_within_target = 0;   // of which waited at most T
+  std::int64_t abandoned = 0;                // excluding short abandons
+  std::int64_t abandoned_within_target = 0;  // of which waited at most T
   std::int64_t short_abandons = 0;
   std::int64_t rejected = 0;
   std::int64_t self_service = 0;
   std::int64_t callbacks_requested = 0;
   std::int64_t callbacks_served = 0;
-  std::int64_t offers = 0;            // offers to agents (a contact can ring several)
-  Millis answered_wait_ms = 0;        // sum over answered contacts
-  Millis abandoned_wait_ms = 0;       // sum over (counted) abandoned contacts
-  Millis max_wait_ms = 0;             // longest wait of an answered or abandoned contact
-  std::int64_t handled = 0;           // answered contacts whose conversation ended
-  Millis talk_ms = 0;                 // answer -> end of handled contacts (hold included)
-  Millis wrap_ms = 0;                 // wrap-up after them
+  std::int64_t offers = 0;       // offers to agents (a contact can ring several)
+  Millis answered_wait_ms = 0;   // sum over answered contacts
+  Millis abandoned_wait_ms = 0;  // sum over (counted) abandoned contacts
+  Millis max_wait_ms = 0;        // longest wait of an answered or abandoned contact
+  std::int64_t handled = 0;      // answered contacts whose conversation ended
+  Millis talk_ms = 0;            // answer -> end of handled contacts (hold included)
+  Millis wrap_ms = 0;            // wrap-up after them
   // Agent time by state, for occupancy (per agent, per half hour, in total).
   Millis ready_ms = 0, reserved_ms = 0, busy_ms = 0, wrap_up_ms = 0, not_ready_ms = 0;
 
-  std::optional<double> serviceLevel() const;                 // within T / answered
-  std::optional<double> serviceLevelWithAbandons() const;     // within T / (answered + abandoned)
+  std::optional<double> serviceLevel() const;              // within T / answered
+  std::optional<double> serviceLevelWithAbandons() const;  // within T / (answered + abandoned)
   std::optional<double> serviceLevelAbandonsAfterTarget() const;  // ... + abandoned after T
   std::optional<double> asaSeconds() const;
   std::optional<double> ahtSeconds() const;
@@ -147,6 +147,10 @@ class MetricsCollector {
 
   // Records must come in time order (ties in any order).
   void add(const Record& record);
+  // The records of one engine step (see toRecords), without building them
+  // all: the simulator's path, millions of steps.
+  void addStep(const routing::Event& event, const std::vector<routing::Decision>& decisions,
+               Millis now);
   // Closes the agents' open state intervals at `end` and returns the figures;
   // the collector can go on afterwards (finish() does not change it).
   Metrics finish(Millis end) const;
@@ -173,13 +177,29 @@ class MetricsCollector {
     bool answered = false;
   };
 
+  // The last half hour looked up: nearly every record falls in it, and a
+  // year of half hours makes the map 13 levels deep.
+  struct BucketCache {
+    bool valid = false;
+    std::int64_t key = 0;
+    BucketMap::iterator it;
+    BucketMap::iterator get(BucketMap& buckets, std::int64_t h) {
+      if (!valid || key != h) {
+        it = buckets.try_emplace(h).first;
+        key = h;
+        valid = true;
+      }
+      return it;
+    }
+  };
+
   BucketMap::iterator bucketOf(Millis at);
   StatsMap::iterator queueOf(const std::string& id);
   AgentTrack& agentTrack(const std::string& id);
   Live& liveOf(const Record& r);
   // Time [from, to) spent in `state`, into the totals, the agent and the half hours.
   static void addStateTime(AgentState state, Millis from, Millis to, Stats& total, Stats& agent,
-                           BucketMap& buckets, int utc_offset_minutes);
+                           BucketMap& buckets, BucketCache& cache, int utc_offset_minutes);
 
   MetricsOptions options_;
   Millis first_ = -1;
@@ -187,9 +207,11 @@ class MetricsCollector {
   StatsMap queues_;
   StatsMap agents_;
   BucketMap half_hours_;
-  std::unordered_map<std::string, Live> live_;
+  BucketCache bucket_cache_;
+  Record scratch_;  // addStep() reuses its strings' buffers
+  std::unordered_map<std::string, Live, routing::IdHash> live_;
   // std::unordered_map never moves its elements: Live::agent pointers stay valid.
-  std::unordered_map<std::string, AgentTrack> agent_tracks_;
+  std::unordered_map<std::string, AgentTrack, routing::IdHash> agent_tracks_;
 };
 
 // Convenience: all records at once.

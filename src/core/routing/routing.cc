@@ -57,8 +57,12 @@ void Engine::setAgent(const AgentConfig& cfg) {
   auto [it, added] = agents_.try_emplace(cfg.id);
   it->second.cfg = cfg;
   if (added) {
-    agent_order_.clear();
-    for (auto& [id, a] : agents_) agent_order_.push_back(&a);
+    it->second.registered = agents_.size();
+    agent_order_.insert(std::upper_bound(agent_order_.begin(), agent_order_.end(), cfg.id,
+                                         [](const std::string& id, const Agent* a) {
+                                           return id < a->cfg.id;
+                                         }),
+                        &it->second);
   }
 }
 
@@ -88,9 +92,9 @@ void Engine::setDeadline(Contact& c, Millis when) {
 
 void Engine::setWrapUntil(Agent& a, Millis when) {
   if (a.wrap_until == when) return;
-  if (a.wrap_until != kNever) wrap_timers_.erase({a.wrap_until, a.cfg.id});
+  if (a.wrap_until != kNever) wrap_timers_.erase({a.wrap_until, a.registered, &a});
   a.wrap_until = when;
-  if (when != kNever) wrap_timers_.insert({when, a.cfg.id});
+  if (when != kNever) wrap_timers_.insert({when, a.registered, &a});
 }
 
 void Engine::addWaiting(Contact& c) {
@@ -127,14 +131,19 @@ void Engine::enqueue(Contact& c, const std::string& queue, Millis now, std::vect
 }
 
 void Engine::dequeue(Contact& c) {
+  const Queue& q = *queues_[c.queue_index];
   queues_[c.queue_index]->waiting.erase({-c.priority, c.seq, &c});
-  overflow_timers_.erase({c.queued_at + queues_[c.queue_index]->cfg.overflow_after, c.seq, &c});
-  relax_timers_.erase({c.queued_at + queues_[c.queue_index]->cfg.relax_after, c.seq, &c});
+  if (q.cfg.overflow_after > 0 && !q.cfg.overflow_to.empty()) {
+    overflow_timers_.erase({c.queued_at + q.cfg.overflow_after, c.seq, &c});
+  }
+  if (q.cfg.relax_after > 0 && !q.cfg.skills.empty()) {
+    relax_timers_.erase({c.queued_at + q.cfg.relax_after, c.seq, &c});
+  }
 }
 
 void Engine::finish(Contact& c, const std::string& outcome, std::vector<Decision>& out) {
   out.push_back(ContactFinished{c.id, outcome});
-  dequeue(c);  // no-op unless waiting
+  if (c.phase == Contact::Phase::waiting) dequeue(c);  // maybe done already: a no-op then
   setDeadline(c, kNever);
   contacts_.erase(contacts_.find(c.id));  // c is dangling after this line
 }
@@ -230,7 +239,11 @@ Engine::Agent* Engine::pickAgent(const Queue& q, const Contact& c, Millis now) {
     round_robin_++;
     return eligible[start];
   }
+  // Calls, callbacks and e-mails need a ready agent, chats a ready or busy
+  // one: skip the rest before the full check (most agents are busy).
+  const bool chat = c.media == Media::chat;
   for (Agent* a : agent_order_) {
+    if (a->state != AgentState::ready && !(chat && a->state == AgentState::busy)) continue;
     if (canTake(*a, q, c, now) && (!best || better(*a, *best))) best = a;
   }
   return best;
@@ -287,6 +300,7 @@ void Engine::route(Millis now, std::vector<Decision>& out) {
 }
 
 void Engine::expire(Millis now, std::vector<Decision>& out) {
+  if (auto next = nextDeadline(); !next || *next > now) return;  // the usual case: nothing due
   // Collect first (in firing order, ties by arrival): handlers below modify the sets.
   std::vector<Contact*> ring_out, lost, overflow;
   for (auto it = deadlines_.begin(); it != deadlines_.end() && std::get<0>(*it) <= now; ++it) {
@@ -339,12 +353,12 @@ void Engine::expire(Millis now, std::vector<Decision>& out) {
     out.push_back(ContactOverflowed{c.id, from, to});
     enqueue(c, to, now, out);
   }
-  std::vector<std::string> wrapped;
-  for (auto it = wrap_timers_.begin(); it != wrap_timers_.end() && it->first <= now; ++it) {
-    wrapped.push_back(it->second);
+  std::vector<Agent*> wrapped;
+  for (auto it = wrap_timers_.begin(); it != wrap_timers_.end() && std::get<0>(*it) <= now; ++it) {
+    wrapped.push_back(std::get<2>(*it));
   }
-  for (const auto& id : wrapped) {
-    Agent& a = agents_.at(id);
+  for (Agent* ap : wrapped) {
+    Agent& a = *ap;
     if (a.state == AgentState::wrap_up && a.wrap_until <= now) {
       setState(a, a.pending_not_ready ? AgentState::not_ready : AgentState::ready, now,
                a.pending_not_ready ? a.pending_reason : "", out);
@@ -445,14 +459,13 @@ std::vector<Decision> Engine::handle(const Event& event, Millis now) {
             out.push_back(ContactOverflowed{e.contact, q->cfg.id, q->cfg.overflow_to});
             target = q->cfg.overflow_to;
           }
-          Contact c;
+          Contact& c = contacts_.try_emplace(e.contact).first->second;  // built in place
           c.id = e.contact;
           c.priority = e.priority;
           c.media = e.media;
           c.seq = ++sequence_;
           c.arrived = c.queued_at = now;
-          auto& stored = contacts_[c.id] = c;
-          enqueue(stored, target, now, out);
+          enqueue(c, target, now, out);
         } else if constexpr (std::is_same_v<E, OfferAnswered>) {
           if (Contact* c = findContact(e.contact)) {
             if (c->phase != Contact::Phase::offered || c->agent != e.agent) {
@@ -530,7 +543,7 @@ std::optional<Millis> Engine::nextDeadline() const {
   if (!deadlines_.empty()) next = std::min(next, std::get<0>(*deadlines_.begin()));
   if (!overflow_timers_.empty()) next = std::min(next, std::get<0>(*overflow_timers_.begin()));
   if (!relax_timers_.empty()) next = std::min(next, std::get<0>(*relax_timers_.begin()));
-  if (!wrap_timers_.empty()) next = std::min(next, wrap_timers_.begin()->first);
+  if (!wrap_timers_.empty()) next = std::min(next, std::get<0>(*wrap_timers_.begin()));
   if (next == kNever) return std::nullopt;
   return next;
 }
@@ -543,7 +556,8 @@ std::vector<WaitingInfo> Engine::waiting(Millis now) const {
   std::vector<WaitingInfo> out;
   for (const auto* q : queues_) {
     int serving = 0;
-    for (const auto& [id, a] : agents_) {
+    for (const Agent* ap : agent_order_) {
+      const Agent& a = *ap;
       if (a.state == AgentState::logged_out || a.state == AgentState::not_ready) continue;
       bool skilled = std::all_of(q->cfg.skills.begin(), q->cfg.skills.end(),
                                  [&](const auto& s) { return a.cfg.skills.count(s.first) > 0; });
@@ -562,8 +576,10 @@ std::vector<WaitingInfo> Engine::waiting(Millis now) const {
 
 std::vector<AgentView> Engine::agents() const {
   std::vector<AgentView> out;
-  for (const auto& [id, a] : agents_) {
-    out.push_back({id, a.state, a.reason, a.since, {a.contacts.begin(), a.contacts.end()}, a.handled});
+  for (const Agent* ap : agent_order_) {
+    const Agent& a = *ap;
+    out.push_back(
+        {a.cfg.id, a.state, a.reason, a.since, {a.contacts.begin(), a.contacts.end()}, a.handled});
   }
   return out;
 }

@@ -130,6 +130,17 @@ struct AgentView {
   int handled = 0;
 };
 
+// FNV-1a over an id. Ids are short; and a hasher of our own also keeps
+// libstdc++ from scanning small tables (<= 20 elements: 20 agents) linearly
+// with a string comparison per element, as it does for std::hash<std::string>.
+struct IdHash {
+  std::size_t operator()(const std::string& id) const noexcept {
+    std::uint64_t h = 14695981039346656037ULL;
+    for (unsigned char ch : id) h = (h ^ ch) * 1099511628211ULL;
+    return static_cast<std::size_t>(h);
+  }
+};
+
 class Engine {
  public:
   explicit Engine(Config config);
@@ -201,6 +212,7 @@ class Engine {
     int handled = 0;
     int missed = 0;
     Millis wrap_until = kNoDeadline;
+    std::uint64_t registered = 0;  // setAgent order: a deterministic tie-break for timers
     bool pending_not_ready = false;
     std::string pending_reason;
   };
@@ -239,9 +251,9 @@ class Engine {
   std::map<std::string, std::size_t> queue_index_;
   std::vector<Queue*> queues_;  // owned by queue_store_
   std::deque<Queue> queue_store_;
-  std::map<std::string, Agent> agents_;
-  std::vector<Agent*> agent_order_;  // agents_ in id order, for scans without tree walks
-  std::unordered_map<std::string, Contact> contacts_;  // live contacts only
+  std::unordered_map<std::string, Agent, IdHash> agents_;  // never moves its elements
+  std::vector<Agent*> agent_order_;  // agents_ in id order: scans and views go by id
+  std::unordered_map<std::string, Contact, IdHash> contacts_;  // live contacts only
   std::uint64_t sequence_ = 0;               // arrival order, for FIFO ties
   std::size_t round_robin_ = 0;
   // Every timer in an ordered set, so expire() and nextDeadline() never scan
@@ -249,7 +261,8 @@ class Engine {
   std::set<TimerKey> deadlines_;       // Contact::deadline of offered and talking contacts
   std::set<TimerKey> overflow_timers_;  // waiting contacts of queues that overflow
   std::set<TimerKey> relax_timers_;     // waiting contacts whose skill levels relax; one-shot
-  std::set<std::pair<Millis, std::string>> wrap_timers_;  // (wrap_until, agent id)
+  // (wrap_until, Agent::registered, agent): the number is unique, the pointer never compared.
+  std::set<std::tuple<Millis, std::uint64_t, Agent*>> wrap_timers_;
   std::vector<std::pair<double, std::size_t>> order_scratch_;  // route(): reused, no allocation
 };
 

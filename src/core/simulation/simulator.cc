@@ -1,8 +1,10 @@
 #include "core/simulation/simulator.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <deque>
 #include <limits>
 #include <random>
@@ -37,7 +39,7 @@ class Stream {
   Stream(std::uint64_t seed, std::uint64_t stream) : g_(splitMix64(seed ^ splitMix64(stream))) {}
   double uniform() { return static_cast<double>(g_() >> 11) * 0x1.0p-53; }  // [0, 1)
   double exponential(double mean) { return -mean * std::log1p(-uniform()); }
-  double normal() {  // Box-Muller; one value per call keeps the stream simple
+  double normal() {                     // Box-Muller; one value per call keeps the stream simple
     const double u1 = 1.0 - uniform();  // (0, 1]: log is finite
     const double u2 = uniform();
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
@@ -114,9 +116,7 @@ struct Pending {
   std::uint64_t contact;
   std::uint32_t gen;
   Kind kind;
-  bool operator>(const Pending& o) const {
-    return at != o.at ? at > o.at : order > o.order;
-  }
+  bool operator>(const Pending& o) const { return at != o.at ? at > o.at : order > o.order; }
 };
 
 struct Caller {
@@ -154,12 +154,12 @@ class Simulation {
     for (int i = 0; i < n; ++i) {
       std::string digits = std::to_string(i + 1);
       SimAgent a;
-      a.id = "a" + std::string(static_cast<std::size_t>(std::max<int>(0, width - digits.size())), '0') +
+      a.id = "a" +
+             std::string(static_cast<std::size_t>(std::max<int>(0, width - digits.size())), '0') +
              digits;
       routing::AgentConfig ac;
       ac.id = a.id;
       engine_.setAgent(ac);
-      agent_index_.emplace(a.id, agents_.size());
       agents_.push_back(std::move(a));
     }
     answer_delay_ = toMillis(cfg.answer_delay_s);
@@ -171,10 +171,7 @@ class Simulation {
     now_ = start_;
     open_ = !cfg_.calendar || (!spans_.empty() && spans_.front().start <= start_);
     if (!open_) feed(routing::QueueOpen{cfg_.queue, false});
-    for (const Span& s : spans_) {
-      if (s.start > start_) push(s.start, Kind::open);
-      if (s.end < end_) push(s.end, Kind::close);
-    }
+    scheduleCalendar();
     applyStaffing();
     if (cfg_.roster) push(nextHalfHour(start_), Kind::staffing);
     scheduleNextArrival(static_cast<double>(start_));
@@ -228,20 +225,29 @@ class Simulation {
 
   void dispatch(const Pending& p) {
     switch (p.kind) {
-      case Kind::arrival: return arrive();
-      case Kind::patience: return patienceRanOut(p.contact);
-      case Kind::answer: return answer(p.contact, p.gen);
-      case Kind::end: return feed(routing::ContactEnded{contactId(p.contact)});
+      case Kind::arrival:
+        return arrive();
+      case Kind::patience:
+        return patienceRanOut(p.contact);
+      case Kind::answer:
+        return answer(p.contact, p.gen);
+      case Kind::end:
+        return feed(routing::ContactEnded{contactId(p.contact)});
       case Kind::tick:
         if (p.at == tick_at_) tick_at_ = kInfinite;
-        if (auto d = engine_.nextDeadline(); d && *d <= now_) feed(routing::Tick{});
+        if (auto d = engine_.nextDeadline(); d && *d <= now_) {
+          last_tick_ = now_;
+          feed(routing::Tick{});
+        }
         return;
       case Kind::open:
         open_ = true;
         feed(routing::QueueOpen{cfg_.queue, true});
-        return applyStaffing();
+        applyStaffing();
+        return scheduleCalendar();
       case Kind::close:
-        return close();
+        close();
+        return scheduleCalendar();
       case Kind::staffing:
         applyStaffing();
         return push(nextHalfHour(now_), Kind::staffing);
@@ -259,11 +265,13 @@ class Simulation {
       return {(*cfg_.demand)[halfHourOfDay(ms)] / kHalfHourMs,
               static_cast<double>(nextHalfHour(ms))};
     }
-    if (!cfg_.calendar) return {cfg_.arrivals_per_hour / 3.6e6, std::numeric_limits<double>::infinity()};
+    if (!cfg_.calendar) {
+      return {cfg_.arrivals_per_hour / 3.6e6, std::numeric_limits<double>::infinity()};
+    }
     while (arrival_span_ < spans_.size() && spans_[arrival_span_].end <= t) ++arrival_span_;
     const bool has = arrival_span_ < spans_.size();
     const bool open = has && spans_[arrival_span_].start <= t;
-    const double next = open ? static_cast<double>(spans_[arrival_span_].end)
+    const double next = open  ? static_cast<double>(spans_[arrival_span_].end)
                         : has ? static_cast<double>(spans_[arrival_span_].start)
                               : std::numeric_limits<double>::infinity();
     return {(open ? cfg_.arrivals_per_hour : cfg_.closed_arrivals_per_hour) / 3.6e6, next};
@@ -305,7 +313,9 @@ class Simulation {
       Caller& c = callers_[seq];
       c.arrived = now_;
       c.talk = std::max<Millis>(1, toMillis(talk_s));
-      if (patience_s > 0) push(now_ + std::max<Millis>(1, toMillis(patience_s)), Kind::patience, seq);
+      if (patience_s > 0) {
+        push(now_ + std::max<Millis>(1, toMillis(patience_s)), Kind::patience, seq);
+      }
       feed(routing::ContactArrived{contactId(seq), cfg_.queue});
     }
     scheduleNextArrival(arrival_clock_);
@@ -337,6 +347,17 @@ class Simulation {
   }
 
   // ---- business hours and staffing ----
+
+  // Only the next opening or closing sits in the heap: a year of them would
+  // make every push and pop deeper.
+  void scheduleCalendar() {
+    while (calendar_span_ < spans_.size()) {
+      const Span& s = spans_[calendar_span_];
+      if (now_ < s.start && s.start > start_) return push(s.start, Kind::open);
+      ++calendar_span_;
+      if (s.end < end_ && s.end > now_) return push(s.end, Kind::close);
+    }
+  }
 
   void close() {
     open_ = false;
@@ -395,31 +416,35 @@ class Simulation {
 
   // ---- the engine ----
 
-  void feed(Event event) {
-    follow_ups_.push_back(std::move(event));
+  // Hands an event to the engine, then the follow-ups its decisions call for
+  // (an agent getting ready after login, leaving after a call...).
+  void feed(const Event& event) {
+    handleOne(event);
     while (!follow_ups_.empty()) {
-      Event e = std::move(follow_ups_.front());
+      const Event e = std::move(follow_ups_.front());
       follow_ups_.pop_front();
-      if (cfg_.on_event) cfg_.on_event(e, now_);
-      std::vector<Decision> ds = engine_.handle(e, now_);
-      ++events_;
-      decisions_ += ds.size();
-      records_.clear();
-      metrics::toRecords(e, ds, now_, records_);
-      for (const auto& r : records_) collector_.add(r);
-      if (answering_ != 0) {
-        bool refused = false;
-        for (const auto& d : ds) refused = refused || std::holds_alternative<routing::EventRefused>(d);
-        if (!refused) {
-          if (auto it = callers_.find(answering_); it != callers_.end()) {
-            it->second.phase = Caller::Phase::talking;
-            push(now_ + it->second.talk, Kind::end, answering_);
-          }
-        }
-        answering_ = 0;
-      }
-      for (const auto& d : ds) onDecision(d);
+      handleOne(e);
     }
+  }
+
+  void handleOne(const Event& e) {
+    if (cfg_.on_event) cfg_.on_event(e, now_);
+    const std::vector<Decision> ds = engine_.handle(e, now_);
+    ++events_;
+    decisions_ += ds.size();
+    collector_.addStep(e, ds, now_);
+    if (answering_ != 0) {  // the OfferAnswered of answer(): the conversation starts
+      bool refused = false;
+      for (const auto& d : ds) {
+        refused = refused || std::holds_alternative<routing::EventRefused>(d);
+      }
+      if (auto it = callers_.find(answering_); !refused && it != callers_.end()) {
+        it->second.phase = Caller::Phase::talking;
+        push(now_ + it->second.talk, Kind::end, answering_);
+      }
+      answering_ = 0;
+    }
+    for (const auto& d : ds) onDecision(d);
   }
 
   void onDecision(const Decision& d) {
@@ -428,14 +453,14 @@ class Simulation {
       auto it = callers_.find(seq);
       if (it == callers_.end()) return;
       it->second.phase = Caller::Phase::ringing;
-      it->second.agent = static_cast<std::uint32_t>(agent_index_.at(o->agent));
+      it->second.agent = agentIndex(o->agent);
       push(now_ + answer_delay_, Kind::answer, seq, ++it->second.offer_gen);
     } else if (auto* c = std::get_if<routing::OfferCancelled>(&d)) {
       if (auto it = callers_.find(contactSeq(c->contact)); it != callers_.end()) {
         it->second.phase = Caller::Phase::waiting;
       }
     } else if (auto* s = std::get_if<routing::AgentStateChanged>(&d)) {
-      SimAgent& a = agents_[agent_index_.at(s->agent)];
+      SimAgent& a = agents_[agentIndex(s->agent)];
       a.state = s->to;
       switch (s->to) {
         case AgentState::logged_out:
@@ -470,10 +495,19 @@ class Simulation {
     const auto d = engine_.nextDeadline();
     if (!d || *d >= tick_at_) return;
     tick_at_ = std::max(*d, now_);
+    // A deadline still due right after its Tick would spin here forever: the
+    // engine clears what it handles, but the simulation must end regardless.
+    if (tick_at_ == last_tick_) tick_at_ = now_ + 1;
     push(tick_at_, Kind::tick);
   }
 
   static std::string contactId(std::uint64_t seq) { return "c" + std::to_string(seq); }
+  // Ids are ours: "a07" is agents_[6], "c42" is caller 42 (no look-up tables).
+  static std::uint32_t agentIndex(const std::string& id) {
+    std::uint32_t v = 0;
+    std::from_chars(id.data() + 1, id.data() + id.size(), v);
+    return v - 1;
+  }
   static std::uint64_t contactSeq(const std::string& id) {
     std::uint64_t v = 0;
     std::from_chars(id.data() + 1, id.data() + id.size(), v);
@@ -494,15 +528,15 @@ class Simulation {
   std::vector<Pending> heap_;
   std::uint64_t order_ = 0;
   Millis tick_at_ = kInfinite;  // earliest tick in the heap
+  Millis last_tick_ = -1;       // when Tick was last fed
   double arrival_clock_ = 0;    // exact (fractional) time of the last arrival
   std::size_t arrival_span_ = 0;
+  std::size_t calendar_span_ = 0;  // the span whose opening or closing comes next
   std::uint64_t next_contact_ = 0;
   std::uint64_t answering_ = 0;  // the contact whose OfferAnswered is being fed
   std::unordered_map<std::uint64_t, Caller> callers_;
   std::vector<SimAgent> agents_;
-  std::unordered_map<std::string, std::size_t> agent_index_;
   std::deque<Event> follow_ups_;
-  std::vector<metrics::Record> records_;
   std::uint64_t events_ = 0, steps_ = 0, decisions_ = 0, calls_ = 0;
 };
 
@@ -581,6 +615,11 @@ Status validate(const SimConfig& c) {
     return bad("ring_timeout", "Thời gian đổ chuông phải lớn hơn 0.",
                "The ring timeout must be positive.");
   }
+  if (toMillis(c.answer_delay_s) >= c.ring_timeout) {
+    // Every offer would time out before its answer: nobody would ever be served.
+    return bad("answer_delay_s", "Độ trễ nhấc máy phải ngắn hơn thời gian đổ chuông.",
+               "The answer delay must be shorter than the ring timeout.");
+  }
   if (c.queue.empty()) {
     return bad("queue", "Tên hàng chờ không được để trống.", "The queue id must not be empty.");
   }
@@ -589,8 +628,7 @@ Status validate(const SimConfig& c) {
 
 Result<SimResult> simulate(const SimConfig& config) {
   if (Status s = validate(config); !s) return s.error();
-  const Millis end = config.end != 0 ? config.end
-                                     : config.start + toMillis(config.hours * 3600.0);
+  const Millis end = config.end != 0 ? config.end : config.start + toMillis(config.hours * 3600.0);
   std::vector<Span> spans;
   if (config.calendar) spans = openSpans(*config.calendar, config.start, end);
   Simulation sim(config, config.start, end, std::move(spans));
@@ -646,9 +684,13 @@ Result<HalfHourly> parseHalfHourlyCsv(const std::string& text) {
       return bad("giờ phải là mốc nửa giờ HH:00 hoặc HH:30.",
                  "the time must be a half-hour boundary, HH:00 or HH:30.");
     }
-    if (!numeric || v < 0) return bad("giá trị phải là số không âm.", "the value must be a non-negative number.");
+    if (!numeric || v < 0) {
+      return bad("giá trị phải là số không âm.", "the value must be a non-negative number.");
+    }
     const int slot = h * 2 + m / 30;
-    if (seen[slot]) return bad("nửa giờ này đã có ở dòng trước.", "this half hour is listed twice.");
+    if (seen[slot]) {
+      return bad("nửa giờ này đã có ở dòng trước.", "this half hour is listed twice.");
+    }
     seen[slot] = true;
     out[slot] = v;
   }

@@ -56,16 +56,16 @@ struct SimConfig {
   // Handling time = talk (answer -> end) + wrap-up; aht_s is its mean.
   double aht_s = 180;
   HandleDistribution distribution = HandleDistribution::exponential;
-  double aht_cv = 1;      // coefficient of variation of the talk time (lognormal only)
-  double wrap_up_s = 0;   // fixed after-call work, part of aht_s (talk mean = aht_s - wrap_up_s)
+  double aht_cv = 1;     // coefficient of variation of the talk time (lognormal only)
+  double wrap_up_s = 0;  // fixed after-call work, part of aht_s (talk mean = aht_s - wrap_up_s)
 
   // Staffing: a fixed number of agents, or agents per half hour of the day.
   int agents = 20;
   std::optional<std::array<int, 48>> roster;
 
   // Callers and agents.
-  double patience_s = 0;        // mean of an exponential patience; 0 = infinite
-  double answer_delay_s = 2;    // from an offer (ringing) to the agent's answer
+  double patience_s = 0;      // mean of an exponential patience; 0 = infinite
+  double answer_delay_s = 2;  // from an offer (ringing) to the answer; < ring_timeout
   // 0 = off. A caller whose patience runs out after waiting more than this
   // asks for a callback instead of abandoning; it keeps its place in line and
   // is served later like any contact.
