@@ -79,6 +79,7 @@ def main():
     ap.add_argument("--out", default="BENCHMARKS.md")
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--conns", type=int, default=256)
+    ap.add_argument("--kb-articles", type=int, default=10000)
     args = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: run scripts/install-deps")
@@ -120,6 +121,7 @@ def main():
             results.append(r)
             print("%-55s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  non-2xx %d  socket errors %d" % (
                 name, r["rps"], r["p50"] or -1, r["p99"] or -1, r["non2xx"], r["socket_errors"]))
+        kb = kb_over_http(port, args.kb_articles)
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
         db = sqlite3.connect(os.path.join(data, "tongdai.db"))
@@ -130,11 +132,53 @@ def main():
             proc.kill()
             proc.wait()
     acknowledged = sum(r["requests"] - r["non2xx"] for r in results[2:])
-    write_report(args, results, stored, acknowledged)
+    write_report(args, results, stored, acknowledged, kb)
     shutil.rmtree(data, ignore_errors=True)
 
 
-def write_report(args, results, stored, acknowledged):
+def kb_over_http(port, n_articles):
+    """Loads n synthetic articles through the API, then times search and
+    suggest one request at a time on one keep-alive connection."""
+    import concurrent.futures, random, urllib.parse
+    queries = [q["q"] for q in json.load(open("tests/kb/queries.json", encoding="utf-8"))]
+    words = sorted({w for q in queries for w in q.split()})
+    rng = random.Random(20261128)
+    cookie, csrf = login(port, "giamsat")
+
+    def create(i):
+        c = http.client.HTTPConnection("127.0.0.1", port)
+        body = {"title": " ".join(rng.choice(words) for _ in range(8)) + " %d" % i,
+                "answer": " ".join(rng.choice(words) for _ in range(120)), "category": "khac",
+                "status": "published", "slug": "bench-%d" % i}
+        c.request("POST", "/api/v1/kb/articles", json.dumps(body, ensure_ascii=False).encode(),
+                  {"Content-Type": "application/json", "Cookie": cookie, "X-CSRF-Token": csrf})
+        ok = c.getresponse().status == 201
+        c.close()
+        return ok
+
+    t0 = time.time()
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        created = sum(pool.map(create, range(n_articles)))
+    load_s = time.time() - t0
+    c = http.client.HTTPConnection("127.0.0.1", port)
+    out = {"articles": created, "load_s": load_s}
+    for name, path, texts in (("search", "/api/v1/kb/search", queries),
+                              ("suggest", "/api/v1/kb/suggest", [q[:max(2, len(q) - 2)] for q in queries])):
+        lat = []
+        for _ in range(4):
+            for q in texts:
+                t = time.perf_counter()
+                c.request("GET", path + "?" + urllib.parse.urlencode({"q": q}), headers={"Cookie": cookie})
+                r = c.getresponse()
+                r.read()
+                lat.append((time.perf_counter() - t) * 1000)
+                assert r.status == 200, r.status
+        lat.sort()
+        out[name] = (len(lat), lat[len(lat) // 2], lat[int(len(lat) * 0.99)])
+    return out
+
+
+def write_report(args, results, stored, acknowledged, kb):
     cpu = "unknown"
     try:
         for line in open("/proc/cpuinfo"):
@@ -158,7 +202,14 @@ def write_report(args, results, stored, acknowledged):
     lines += ["", "Durability check: %d creations acknowledged with 201 during the run; %d cases in the "
               "store after shutdown, 12 of them demo cases (a few more than acknowledged: requests "
               "still in flight when wrk stopped were committed but not counted by wrk)." % (acknowledged, stored), "",
-              "Commands: " + "; ".join("`%s`" % r["cmd"] for r in results), ""]
+              "Commands: " + "; ".join("`%s`" % r["cmd"] for r in results), "",
+              "Knowledge-base search over HTTP: %d synthetic articles created through `POST /api/v1/kb/articles` "
+              "(%.1f s, 16 clients), then one client, one keep-alive connection, the %d labelled queries "
+              "four times each (Python `http.client`, its own overhead included):" % (
+                  kb["articles"], kb["load_s"], kb["search"][0] // 4), "",
+              "| request | calls | p50 ms | p99 ms |", "|---|---:|---:|---:|",
+              "| GET /api/v1/kb/search | %d | %.2f | %.2f |" % kb["search"],
+              "| GET /api/v1/kb/suggest | %d | %.2f | %.2f |" % kb["suggest"], ""]
     section = "\n".join(lines)
     text = open(args.out, encoding="utf-8").read() if os.path.exists(args.out) else "# Benchmarks\n\n"
     start = text.find("## HTTP API")
