@@ -12,7 +12,10 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "app/seed.h"
 #include "core/calendar/business_calendar.h"
+#include "core/calendar/holidays.h"
+#include "core/common/time.h"
 #include "core/metrics/metrics.h"
 #include "core/simulation/simulator.h"
 
@@ -41,6 +44,7 @@ struct SimulateOptions {
   double self_service = 0;
   bool business_hours = false;
   bool json = false;
+  std::string start_date;  // "YYYY-MM-DD": start at 07:30 local that day
   CLI::Option* arrivals_opt = nullptr;
   CLI::Option* demand_opt = nullptr;
   CLI::Option* agents_opt = nullptr;
@@ -166,7 +170,9 @@ CLI::App* addSimulateCommand(CLI::App& app) {
                   "Chờ quá số giây này thì xin gọi lại thay vì bỏ máy; 0 = tắt");
   sim->add_option("--self-service", o.self_service, "Tỉ lệ cuộc gọi tự phục vụ qua IVR, 0–1");
   sim->add_flag("--business-hours", o.business_hours,
-                "Theo giờ làm việc 07:30–17:30 thứ Hai–thứ Sáu (bắt đầu thứ Hai 07:30)");
+                "Theo giờ làm việc 07:30–17:30 thứ Hai–thứ Sáu và ngày nghỉ lễ (bắt đầu thứ Hai 05/01/2026 07:30 hoặc --start)");
+  sim->add_option("--start", o.start_date,
+                  "Ngày bắt đầu (YYYY-MM-DD), lúc 07:30, ví dụ 2026-02-23 là thứ Hai sau Tết");
   sim->add_flag("--json", o.json, "In kết quả dạng JSON");
   return sim;
 }
@@ -232,9 +238,21 @@ int runSimulate() {
 
   // Starts Monday 07:30 in any case (core::simulation::kDefaultStart).
   std::optional<core::calendar::BusinessCalendar> calendar;
+  if (!o.start_date.empty()) {
+    core::TimePoint day;
+    if (o.start_date.size() != 10 || !core::parseIso(o.start_date, day)) {
+      return fail("--start phải là một ngày dạng 2026-02-23.");
+    }
+    cfg.start = (core::toUnix(day) + 7 * 3600 + 30 * 60) * 1000;  // 07:30 local
+  }
   if (o.business_hours) {
-    auto created =
-        core::calendar::BusinessCalendar::create(core::calendar::CalendarSpec::hotlineDefault());
+    // The hotline's hours with the shipped public holidays (data/holidays).
+    auto spec = core::calendar::CalendarSpec::hotlineDefault();
+    for (const auto& text : holidayFiles()) {
+      auto st = core::calendar::mergeHolidayFile(nlohmann::json::parse(text, nullptr, false), spec);
+      if (!st.ok()) return fail(st.error().message_vi);
+    }
+    auto created = core::calendar::BusinessCalendar::create(spec);
     if (!created.ok()) return fail(created.error().message_vi);
     calendar.emplace(std::move(created).value());
     cfg.calendar = &*calendar;

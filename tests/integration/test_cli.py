@@ -49,5 +49,29 @@ class Plan(unittest.TestCase):
         self.assertIn("Lỗi", bad.stderr)
 
 
+class Simulate(unittest.TestCase):
+    def run_sim(self, *extra):
+        res = run_cli(["simulate", "--arrivals-per-hour", "200", "--aht-s", "180", "--agents", "14",
+                       "--seed", "7", "--json"] + list(extra), timeout=120)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        return json.loads(res.stdout)
+
+    def test_deterministic_and_close_to_erlang_c(self):
+        a, b = self.run_sim("--hours", "300"), self.run_sim("--hours", "300")
+        self.assertEqual(a["metrics"]["total"], b["metrics"]["total"])
+        self.assertAlmostEqual(a["metrics"]["total"]["service_level"], 0.888, delta=0.03)
+
+    def test_public_holidays_close_the_hotline(self):
+        tet = self.run_sim("--business-hours", "--start", "2026-02-20", "--hours", "10")
+        after = self.run_sim("--business-hours", "--start", "2026-02-23", "--hours", "10")
+        self.assertEqual(tet["metrics"]["total"]["answered"], 0)
+        self.assertGreater(after["metrics"]["total"]["answered"], 1500)
+
+    def test_bad_input(self):
+        res = run_cli(["simulate", "--arrivals-per-hour", "200", "--aht-s", "180", "--agents", "14",
+                       "--start", "2026-02-30"])
+        self.assertEqual(res.returncode, 2)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -181,6 +181,7 @@ void AcdService::start() {
       replayed++;
     }
     if (replayed) spdlog::info("acd: replayed {} events of today", replayed);
+    followBusinessHoursLocked();  // queues closed outside business hours from the start
   }
   timer_ = std::thread([this] { timerLoop(); });
 }
@@ -218,17 +219,34 @@ std::vector<Decision> AcdService::apply(const Event& e) {
   return ds;
 }
 
+std::vector<Decision> AcdService::followBusinessHoursLocked() {
+  bool open = ctx_.settings().calendar->isOpen(ctx_.now());
+  if (open_ == open) return {};
+  open_ = open;
+  std::vector<Decision> all;
+  for (const auto& q : config_.queues) {
+    auto ds = applyLocked(QueueOpen{q.id, open}, nowMillis(), true);
+    all.insert(all.end(), ds.begin(), ds.end());
+  }
+  return all;
+}
+
 void AcdService::timerLoop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    auto next = engine_.nextDeadline();
-    if (next) {
-      auto when = std::chrono::system_clock::time_point(std::chrono::milliseconds(*next));
-      cv_.wait_until(lock, when, [this] { return stopping_; });
-    } else {
-      cv_.wait_for(lock, std::chrono::seconds(5), [this] { return stopping_; });
+    // Wake for the engine's next deadline, and at least every 20 s to follow
+    // business hours (openings and closings are minute-aligned).
+    auto wake = std::chrono::system_clock::now() + std::chrono::seconds(20);
+    if (auto next = engine_.nextDeadline()) {
+      wake = std::min(wake, std::chrono::system_clock::time_point(std::chrono::milliseconds(*next)));
     }
+    cv_.wait_until(lock, wake, [this] { return stopping_; });
     if (stopping_) break;
+    if (auto ds = followBusinessHoursLocked(); !ds.empty()) {
+      lock.unlock();
+      publish(ds);
+      lock.lock();
+    }
     auto due = engine_.nextDeadline();
     if (due && *due <= nowMillis()) {
       auto ds = applyLocked(Tick{}, nowMillis(), false);

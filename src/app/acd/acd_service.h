@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -48,6 +49,9 @@ class AcdService {
 
  private:
   void timerLoop();
+  // Opens or closes every queue when business hours begin or end (the
+  // admins' calendar); returns the decisions. Caller holds the mutex.
+  std::vector<core::routing::Decision> followBusinessHoursLocked();
   std::vector<core::routing::Decision> applyLocked(const core::routing::Event& e, core::routing::Millis now,
                                                    bool log);
   void publish(const std::vector<core::routing::Decision>& ds);
@@ -58,6 +62,7 @@ class AcdService {
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  std::optional<bool> open_;  // last business-hours state applied
   std::thread timer_;
 };
 
