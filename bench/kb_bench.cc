@@ -4,7 +4,7 @@
 // the same articles plus synthetic ones recombined from them. In-process only: the
 // HTTP layer's own cost is measured by bench/http_bench.py.
 //
-// kb_bench --articles data/kb/articles.json --queries tests/kb/queries.json
+// kb_bench --articles data/kb --queries tests/kb/queries.json
 //          [--out BENCHMARKS.md] [--extra 10000] [--calls 20000] [--baseline-seconds 15]
 //          [--seed 20240701]
 
@@ -59,7 +59,7 @@ const std::vector<std::string> kKindOrder = {"accents", "no_accents", "typo", "t
 volatile std::size_t g_sink = 0;
 
 struct Args {
-  std::string articles = "data/kb/articles.json";
+  std::string articles = "data/kb";  // a JSON array file or a directory of them
   std::string queries = "tests/kb/queries.json";
   std::string out;
   int extra = 10000;
@@ -94,7 +94,7 @@ struct Query {
 
 [[noreturn]] void usage(const std::string& problem) {
   std::cerr << "kb_bench: " << problem << "\n"
-            << "usage: kb_bench --articles FILE --queries FILE [--out BENCHMARKS.md]\n"
+            << "usage: kb_bench --articles FILE|DIR --queries FILE [--out BENCHMARKS.md]\n"
             << "                [--extra N] [--calls N] [--baseline-seconds S] [--seed N]\n";
   std::exit(2);
 }
@@ -151,10 +151,29 @@ nlohmann::json parseJsonArray(const std::string& path, const std::string& what) 
   return j;
 }
 
+// The articles of `path`: one JSON array, or a directory of them (data/kb/*.json, one
+// file per topic, as the server embeds them), read in name order so ids are stable.
+nlohmann::json articlesJson(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec)) return parseJsonArray(path, "articles");
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+  }
+  if (ec) fail("cannot list the articles directory '" + path + "': " + ec.message());
+  if (files.empty()) fail("no *.json article file in '" + path + "'");
+  std::sort(files.begin(), files.end());
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& f : files) {
+    for (auto& e : parseJsonArray(f, "articles")) all.push_back(std::move(e));
+  }
+  return all;
+}
+
 Corpus loadArticles(const std::string& path) {
   Corpus c;
   try {
-    for (const auto& e : parseJsonArray(path, "articles")) {
+    for (const auto& e : articlesJson(path)) {
       // A missing status means published, as in the server's seed; only published
       // answers are given to callers, so drafts and retired ones are not searched.
       if (e.value("status", "published") != "published") {
