@@ -761,6 +761,8 @@ void writeSection(const std::string& path, const std::string& section) {
     auto end = std::find_if(start + 1, lines.end(),
                             [](const std::string& l) { return l.rfind("## ", 0) == 0; });
     out.assign(lines.begin(), start);
+    // Whoever rewrote the section above may have dropped the blank line before ours.
+    if (!out.empty() && !out.back().empty()) out.push_back("");
     out.insert(out.end(), body.begin(), body.end());
     if (end != lines.end()) {
       while (!out.empty() && out.back().empty()) out.pop_back();
