@@ -1,15 +1,12 @@
 #include "adapters/postgres/pg_store.h"
 
-#include <condition_variable>
 #include <ctime>
-#include <deque>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "adapters/common/group_commit_store.h"
 #include "adapters/postgres/pg.h"
 
 namespace tongdai::postgres {
@@ -98,10 +95,7 @@ CREATE INDEX acd_events_at ON acd_events(at_ms);
   return all;
 }
 
-Error storageError() {
-  return makeError("storage_error", "Lỗi lưu trữ dữ liệu, thao tác chưa được ghi. Vui lòng thử lại.",
-                   "Storage error: nothing was saved. Please try again.", "");
-}
+using adapters::storageError;
 
 const char* kCaseColumns =
     "id, channel, contact_name, contact_phone, contact_email, contact_zalo, contact_facebook, "
@@ -577,149 +571,33 @@ std::string migrate(Conn& c) {
   return "";
 }
 
-class PgStore : public Store {
+class PgStore : public adapters::GroupCommitStore<Conn> {
  public:
   PgStore(std::string conninfo, std::unique_ptr<Conn> writer)
-      : conninfo_(std::move(conninfo)), writer_(std::move(writer)) {
-    thread_ = std::thread([this] { writerLoop(); });
+      : GroupCommitStore(std::move(writer), 256, 16), conninfo_(std::move(conninfo)) {
+    startWriter();
   }
   ~PgStore() override { close(); }
 
-  void write(std::function<Status(WriteTx&)> work, std::function<void(Status)> done) override {
-    {
-      std::lock_guard lock(mutex_);
-      if (!closed_) {
-        queue_.push_back({std::move(work), std::move(done)});
-        cv_.notify_one();
-        return;
-      }
-    }
-    if (done) done(storageError());
+ protected:
+  std::unique_ptr<WriteTx> makeTx(Conn& c) override { return std::make_unique<PgTx>(c); }
+  void beginBatch(Conn& c) override {
+    c.exec("BEGIN");
+    // Serialises writers of other instances on the audit chain's head.
+    c.exec("LOCK TABLE audit_log IN EXCLUSIVE MODE");
   }
-
-  Status read(const std::function<Status(ReadTx&)>& work) override {
-    std::unique_ptr<Conn> c = acquire();
-    if (!c) return storageError();
-    Status result;
-    try {
-      // One snapshot for the whole read.
-      c->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      PgTx tx(*c);
-      result = work(tx);
-      c->exec("COMMIT");
-    } catch (const std::exception& e) {
-      spdlog::error("store: read failed: {}", e.what());
-      try {
-        c->exec("ROLLBACK");
-      } catch (...) {
-        c.reset();  // a broken connection is not returned to the pool
-      }
-      result = storageError();
-    }
-    if (c) release(std::move(c));
-    return result;
-  }
-
-  void close() override {
-    {
-      std::lock_guard lock(mutex_);
-      if (closed_) return;
-      closed_ = true;
-      cv_.notify_all();
-    }
-    if (thread_.joinable()) thread_.join();
-    std::lock_guard lock(pool_mutex_);
-    readers_.clear();
-    writer_.reset();
-  }
+  void savepoint(Conn& c) override { c.exec("SAVEPOINT job"); }
+  void rollbackToSavepoint(Conn& c) override { c.exec("ROLLBACK TO SAVEPOINT job"); }
+  void releaseSavepoint(Conn& c) override { c.exec("RELEASE SAVEPOINT job"); }
+  // synchronous_commit=on (the default): durable when it returns.
+  void commit(Conn& c) override { c.exec("COMMIT"); }
+  void rollback(Conn& c) override { c.exec("ROLLBACK"); }
+  std::unique_ptr<Conn> openReader() override { return std::make_unique<Conn>(conninfo_); }
+  // One snapshot for the whole read.
+  void beginRead(Conn& c) override { c.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
 
  private:
-  struct Job {
-    std::function<Status(WriteTx&)> work;
-    std::function<void(Status)> done;
-  };
-
-  void writerLoop() {
-    for (;;) {
-      std::vector<Job> batch;
-      {
-        std::unique_lock lock(mutex_);
-        cv_.wait(lock, [this] { return closed_ || !queue_.empty(); });
-        if (queue_.empty() && closed_) return;
-        while (!queue_.empty() && batch.size() < 256) {
-          batch.push_back(std::move(queue_.front()));
-          queue_.pop_front();
-        }
-      }
-      runBatch(batch);
-    }
-  }
-
-  void runBatch(std::vector<Job>& batch) {
-    std::vector<Status> results(batch.size());
-    try {
-      writer_->exec("BEGIN");
-      // Serialises writers of other instances on the audit chain's head.
-      writer_->exec("LOCK TABLE audit_log IN EXCLUSIVE MODE");
-      PgTx tx(*writer_);
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        writer_->exec("SAVEPOINT job");
-        try {
-          results[i] = batch[i].work(tx);
-        } catch (const std::exception& e) {
-          spdlog::error("store: write failed: {}", e.what());
-          results[i] = storageError();
-        }
-        if (!results[i].ok()) writer_->exec("ROLLBACK TO SAVEPOINT job");
-        writer_->exec("RELEASE SAVEPOINT job");
-      }
-      writer_->exec("COMMIT");  // synchronous_commit=on (the default): durable when it returns
-    } catch (const std::exception& e) {
-      spdlog::error("store: batch of {} writes failed: {}", batch.size(), e.what());
-      try {
-        writer_->exec("ROLLBACK");
-      } catch (...) {
-      }
-      for (auto& r : results) {
-        if (r.ok()) r = storageError();
-      }
-    }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (batch[i].done) batch[i].done(results[i]);
-    }
-  }
-
-  std::unique_ptr<Conn> acquire() {
-    {
-      std::lock_guard lock(pool_mutex_);
-      if (!readers_.empty()) {
-        auto c = std::move(readers_.back());
-        readers_.pop_back();
-        return c;
-      }
-    }
-    try {
-      return std::make_unique<Conn>(conninfo_);
-    } catch (const std::exception& e) {
-      spdlog::error("store: cannot open a reader: {}", e.what());
-      return nullptr;
-    }
-  }
-
-  void release(std::unique_ptr<Conn> c) {
-    std::lock_guard lock(pool_mutex_);
-    if (readers_.size() < 16) readers_.push_back(std::move(c));
-  }
-
   std::string conninfo_;
-  std::unique_ptr<Conn> writer_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::deque<Job> queue_;
-  bool closed_ = false;
-  std::thread thread_;
-  std::mutex pool_mutex_;
-  std::vector<std::unique_ptr<Conn>> readers_;
 };
 
 }  // namespace

@@ -2,15 +2,12 @@
 
 #include <sqlite3.h>
 
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "adapters/common/group_commit_store.h"
 #include "adapters/sqlite/db.h"
 #include "adapters/sqlite/migrations.h"
 
@@ -21,12 +18,6 @@ using namespace core::store;
 using cases::Case;
 
 namespace {
-
-Error storageError(const std::string& detail) {
-  // The detail goes to the log by the caller; the user sees a generic text.
-  return makeError("storage_error", "Lỗi lưu trữ dữ liệu, thao tác chưa được ghi. Vui lòng thử lại.",
-                   "Storage error: nothing was saved. Please try again.", "");
-}
 
 const char* kCaseColumns =
     "id, channel, contact_name, contact_phone, contact_email, contact_zalo, contact_facebook, "
@@ -645,146 +636,28 @@ class SqliteTx : public WriteTx {
   Db& db_;
 };
 
-class SqliteStore : public Store {
+class SqliteStore : public adapters::GroupCommitStore<Db> {
  public:
   SqliteStore(SqliteOptions options, std::unique_ptr<Db> writer)
-      : options_(std::move(options)), writer_db_(std::move(writer)) {
-    thread_ = std::thread([this] { writerLoop(); });
+      : GroupCommitStore(std::move(writer), options.max_batch, 64), options_(std::move(options)) {
+    startWriter();
   }
   ~SqliteStore() override { close(); }
 
-  void write(std::function<Status(WriteTx&)> work, std::function<void(Status)> done) override {
-    {
-      std::lock_guard lock(mutex_);
-      if (!closed_) {
-        queue_.push_back({std::move(work), std::move(done)});
-        cv_.notify_one();
-        return;
-      }
-    }
-    if (done) done(storageError("store closed"));
-  }
-
-  Status read(const std::function<Status(ReadTx&)>& work) override {
-    std::unique_ptr<Db> db = acquireReader();
-    if (!db) return storageError("cannot open reader");
-    Status result;
-    try {
-      db->prepare("BEGIN").run();  // cached statements: no re-parse per read
-      SqliteTx tx(*db);
-      result = work(tx);
-      db->prepare("COMMIT").run();
-    } catch (const std::exception& e) {
-      try {
-        db->exec("ROLLBACK");
-      } catch (...) {
-      }
-      result = storageError(e.what());
-    }
-    releaseReader(std::move(db));
-    return result;
-  }
-
-  void close() override {
-    {
-      std::lock_guard lock(mutex_);
-      if (closed_) return;
-      closed_ = true;
-      cv_.notify_all();
-    }
-    if (thread_.joinable()) thread_.join();
-    std::lock_guard lock(pool_mutex_);
-    readers_.clear();
-    writer_db_.reset();
-  }
+ protected:
+  // Cached statements: parsed once per connection, not per write or read.
+  std::unique_ptr<WriteTx> makeTx(Db& db) override { return std::make_unique<SqliteTx>(db); }
+  void beginBatch(Db& db) override { db.prepare("BEGIN IMMEDIATE").run(); }
+  void savepoint(Db& db) override { db.prepare("SAVEPOINT job").run(); }
+  void rollbackToSavepoint(Db& db) override { db.prepare("ROLLBACK TO job").run(); }
+  void releaseSavepoint(Db& db) override { db.prepare("RELEASE job").run(); }
+  void commit(Db& db) override { db.prepare("COMMIT").run(); }  // synchronous=FULL
+  void rollback(Db& db) override { db.exec("ROLLBACK"); }
+  std::unique_ptr<Db> openReader() override { return std::make_unique<Db>(options_.path, true); }
+  void beginRead(Db& db) override { db.prepare("BEGIN").run(); }
 
  private:
-  struct Job {
-    std::function<Status(WriteTx&)> work;
-    std::function<void(Status)> done;
-  };
-
-  void writerLoop() {
-    for (;;) {
-      std::vector<Job> batch;
-      {
-        std::unique_lock lock(mutex_);
-        cv_.wait(lock, [this] { return closed_ || !queue_.empty(); });
-        if (queue_.empty() && closed_) return;
-        while (!queue_.empty() && batch.size() < options_.max_batch) {
-          batch.push_back(std::move(queue_.front()));
-          queue_.pop_front();
-        }
-      }
-      runBatch(batch);
-    }
-  }
-
-  // One transaction for the whole batch; a savepoint per job.
-  void runBatch(std::vector<Job>& batch) {
-    std::vector<Status> results(batch.size());
-    Db& db = *writer_db_;
-    try {
-      db.prepare("BEGIN IMMEDIATE").run();
-      SqliteTx tx(db);
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        db.prepare("SAVEPOINT job").run();  // cached: parsed once per connection
-        try {
-          results[i] = batch[i].work(tx);
-        } catch (const std::exception& e) {
-          // SQLite's text names constraints, never row values: safe to log.
-          spdlog::error("store: write failed: {}", e.what());
-          results[i] = storageError(e.what());
-        }
-        if (!results[i].ok()) db.prepare("ROLLBACK TO job").run();
-        db.prepare("RELEASE job").run();
-      }
-      db.prepare("COMMIT").run();
-    } catch (const std::exception& e) {
-      spdlog::error("store: batch of {} writes failed: {}", batch.size(), e.what());
-      try {
-        db.exec("ROLLBACK");
-      } catch (...) {
-      }
-      for (auto& r : results) {
-        if (r.ok()) r = storageError(e.what());
-      }
-    }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (batch[i].done) batch[i].done(results[i]);
-    }
-  }
-
-  std::unique_ptr<Db> acquireReader() {
-    {
-      std::lock_guard lock(pool_mutex_);
-      if (!readers_.empty()) {
-        auto db = std::move(readers_.back());
-        readers_.pop_back();
-        return db;
-      }
-    }
-    try {
-      return std::make_unique<Db>(options_.path, true);
-    } catch (...) {
-      return nullptr;
-    }
-  }
-
-  void releaseReader(std::unique_ptr<Db> db) {
-    std::lock_guard lock(pool_mutex_);
-    if (readers_.size() < 64) readers_.push_back(std::move(db));
-  }
-
   SqliteOptions options_;
-  std::unique_ptr<Db> writer_db_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::deque<Job> queue_;
-  bool closed_ = false;
-  std::thread thread_;
-  std::mutex pool_mutex_;
-  std::vector<std::unique_ptr<Db>> readers_;
 };
 
 }  // namespace
