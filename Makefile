@@ -18,7 +18,7 @@ build: deps
 
 # Install, build, create the demo store if it is new, serve the desks.
 run: build
-	@if [ ! -f $(DATA)/tongdai.db ]; then $(BUILD)/tongdai demo --data $(DATA); \
+	@if [ ! -f $(DATA)/tongdai.db ] || [ ! -f $(DATA)/registry.db ]; then $(BUILD)/tongdai demo --data $(DATA); \
 	else echo "Kho dữ liệu đã có: $(DATA). Tài khoản mẫu: quantri, giamsat, tdv01…tdv20, cbnv01…cbnv20; mật khẩu demo-tongdai-2026"; fi
 	@echo "Mở http://$(LISTEN) — dừng bằng Ctrl+C"
 	$(BUILD)/tongdai serve --data $(DATA) --listen $(LISTEN)

@@ -11,8 +11,6 @@
 // Usage: routing_bench [--out BENCHMARKS.md] [--quick]
 // With --out, writes or replaces the section "## Routing engine and
 // simulator ..." of that Markdown file and keeps the other sections.
-#include <sys/utsname.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -27,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench/bench_report.h"
 #include "core/calendar/business_calendar.h"
 #include "core/routing/routing.h"
 #include "core/simulation/simulator.h"
@@ -247,46 +246,6 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
-std::string machine() {
-  std::string cpu = "unknown CPU";
-  std::ifstream info("/proc/cpuinfo");
-  for (std::string line; std::getline(info, line);) {
-    if (line.rfind("model name", 0) == 0) {
-      cpu = line.substr(line.find(':') + 2);
-      break;
-    }
-  }
-  utsname u{};
-  uname(&u);
-  return std::string(u.nodename) + ", " + std::to_string(std::thread::hardware_concurrency()) +
-         " cores (" + cpu + ")";
-}
-
-void writeSection(const std::string& path, const std::string& section) {
-  const std::string title = "## Routing engine and simulator";
-  std::string text;
-  {
-    std::ifstream in(path);
-    if (in) {
-      std::stringstream ss;
-      ss << in.rdbuf();
-      text = ss.str();
-    } else {
-      text = "# Benchmarks\n\n";
-    }
-  }
-  const auto start = text.find(title);
-  if (start != std::string::npos) {
-    const auto end = text.find("\n## ", start + 1);
-    text = text.substr(0, start) + section +
-           (end == std::string::npos ? "" : "\n" + text.substr(end + 1));
-  } else {
-    while (!text.empty() && text.back() == '\n') text.pop_back();
-    text += "\n\n" + section;
-  }
-  std::ofstream(path) << text;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -363,14 +322,14 @@ int main(int argc, char** argv) {
     std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", std::localtime(&now));
     std::ostringstream md;
     md << "## Routing engine and simulator (`make bench` → build/routing_bench)\n\n"
-       << "Run " << when << " on " << machine() << ", one thread, compiler " << __VERSION__
+       << "Run " << when << " on " << tongdai::bench::machine() << ", one thread, compiler " << __VERSION__
        << (quick ? ", --quick" : "") << ".\n\n| measure | value | notes |\n|---|---:|---|\n";
     for (const auto& r : rows) {
       md << "| " << r.what << " | " << r.value << " | " << r.note << " |\n";
     }
     md << "\nTargets: core over 2 million events per second (" << (core_ok ? "met" : "not met")
        << "); a simulated year in under 10 s (" << (year_ok ? "met" : "not met") << ").\n";
-    writeSection(out, md.str());
+    tongdai::bench::writeSection(out, "## Routing engine and simulator", md.str());
     std::printf("wrote %s\n", out.c_str());
   }
   return 0;

@@ -247,12 +247,7 @@ int runSimulate() {
   }
   if (o.business_hours) {
     // The hotline's hours with the shipped public holidays (data/holidays).
-    auto spec = core::calendar::CalendarSpec::hotlineDefault();
-    for (const auto& text : holidayFiles()) {
-      auto st = core::calendar::mergeHolidayFile(nlohmann::json::parse(text, nullptr, false), spec);
-      if (!st.ok()) return fail(st.error().message_vi);
-    }
-    auto created = core::calendar::BusinessCalendar::create(spec);
+    auto created = shippedCalendar();
     if (!created.ok()) return fail(created.error().message_vi);
     calendar.emplace(std::move(created).value());
     cfg.calendar = &*calendar;

@@ -40,6 +40,8 @@ core::Status loadConfigFile(const std::string& path, Config& cfg) {
   take(t, "listen", cfg.listen);
   take(t, "web_root", cfg.web_root);
   take(t, "log_level", cfg.log_level);
+  take(t, "registry_url", cfg.registry_url);
+  take(t, "registry_token", cfg.registry_token);
   std::int64_t n;
   auto takeInt = [&](const char* key, auto& out) {
     if (auto v = t[key].value<std::int64_t>()) {
@@ -54,6 +56,9 @@ core::Status loadConfigFile(const std::string& path, Config& cfg) {
   takeInt("max_header_bytes", cfg.max_header_bytes);
   takeInt("request_timeout_s", cfg.request_timeout_s);
   takeInt("idle_timeout_s", cfg.idle_timeout_s);
+  takeInt("lookup_limit_per_minute", cfg.lookup_limit_per_minute);
+  takeInt("lookup_limit_per_day", cfg.lookup_limit_per_day);
+  takeInt("lookup_alert_per_hour", cfg.lookup_alert_per_hour);
   return core::Status::Ok();
 }
 
@@ -66,6 +71,8 @@ core::Status applyEnvironment(Config& cfg) {
   str("TONGDAI_LISTEN", cfg.listen);
   str("TONGDAI_WEB_ROOT", cfg.web_root);
   str("TONGDAI_LOG_LEVEL", cfg.log_level);
+  str("TONGDAI_REGISTRY_URL", cfg.registry_url);
+  str("TONGDAI_REGISTRY_TOKEN", cfg.registry_token);
   struct IntVar {
     const char* name;
     long* target;

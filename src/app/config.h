@@ -20,6 +20,15 @@ struct Config {
   std::size_t max_header_bytes = 16 * 1024;
   int request_timeout_s = 30;
   int idle_timeout_s = 75;
+  // Reference registry: "" = sqlite:<data_dir>/registry.db; "sqlite:PATH",
+  // "postgresql://..." (or "postgresql:CONNINFO"), or the national service's
+  // base URL "http://..." with registry_token as its bearer token.
+  std::string registry_url;
+  std::string registry_token;
+  // Per-user look-up limits, and the hourly volume that alerts supervisors.
+  int lookup_limit_per_minute = 20;
+  int lookup_limit_per_day = 400;
+  int lookup_alert_per_hour = 60;
 };
 
 // Applies a TOML file (if path non-empty) then TONGDAI_* environment

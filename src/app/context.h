@@ -26,6 +26,7 @@
 namespace tongdai::app {
 
 class AcdService;
+class RegistryService;
 
 // Who is calling: a snapshot of the user and their session.
 struct Principal {
@@ -94,6 +95,9 @@ class AppContext {
   // The routing engine; null in subcommands that do not serve.
   AcdService* acd() { return acd_; }
   void setAcd(AcdService* acd) { acd_ = acd; }
+  // Citizen look-ups; null in subcommands that do not serve.
+  RegistryService* registry() { return registry_; }
+  void setRegistry(RegistryService* r) { registry_ = r; }
   std::string today() const;  // "YYYY-MM-DD" in Asia/Ho_Chi_Minh
   WorkerPool& workers() { return workers_; }
 
@@ -110,6 +114,7 @@ class AppContext {
   SessionCache sessions_;
   KnowledgeBase kb_;
   AcdService* acd_ = nullptr;
+  RegistryService* registry_ = nullptr;
   WorkerPool workers_;
   Publisher publisher_;
   mutable std::mutex categories_mutex_;

@@ -1,11 +1,11 @@
 #include "app/demo.h"
 
-#include <random>
-
+#include <date/date.h>
 #include <nlohmann/json.hpp>
 
 #include "app/context.h"
 #include "app/users.h"
+#include "core/registry/geography.h"
 #include "core/calendar/business_calendar.h"
 #include "core/calendar/holidays.h"
 #include "core/sla/sla.h"
@@ -49,17 +49,28 @@ std::vector<DemoLogin> demoUsers() {
 struct DemoCitizen {
   const char* name;
   const char* phone;
-  const char* province;
-  int birth_year;
+  const char* id;  // fixed, so that the demo registry holds the same people
+  int birth_year, birth_month, birth_day;
   bool female;
 };
 
-std::string makeCitizenId(const DemoCitizen& c, std::mt19937& rng) {
-  int century = (c.birth_year >= 2000 ? 2 : 0) + (c.female ? 1 : 0);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%s%d%02d%06u", c.province, century, c.birth_year % 100,
-                static_cast<unsigned>(rng() % 1000000));
-  return buf;
+// The callers of the demo cases; demoCitizenRecords() puts them in the demo registry.
+const std::vector<DemoCitizen>& demoCitizens() {
+  static const std::vector<DemoCitizen> citizens = {
+      {"Nguyễn Văn Bình", "0912345678", "001085004721", 1985, 3, 14, false},
+      {"Trần Thị Hoa", "0987 654 321", "079192013356", 1992, 7, 2, true},
+      {"Lê Minh Đức", "+84 903 111 222", "048201027810", 2001, 11, 23, false},
+      {"Phạm Thị Ngọc Ánh", "0868123456", "031178040092", 1978, 1, 30, true},
+      {"Hoàng Văn Thắng", "0356789012", "038060051347", 1960, 9, 9, false},
+      {"Vũ Thị Thuỷ", "0779998887", "092199062218", 1999, 4, 17, true},
+      {"Đặng Quốc Khánh", "0944555666", "040095073904", 1995, 9, 2, false},
+      {"Bùi Thị Lệ", "0833444555", "001188084461", 1988, 12, 5, true},
+      {"Đỗ Văn Toàn", "0912000111", "036070095130", 1970, 6, 21, false},
+      {"Ngô Thị Phương", "0399123123", "027303106675", 2003, 2, 28, true},
+      {"Hồ Văn Lâm", "0705123456", "079082117542", 1982, 8, 8, false},
+      {"Dương Thị Kim", "0888777666", "052139128809", 1939, 0, 0, true},
+  };
+  return citizens;
 }
 
 struct DemoStory {
@@ -122,15 +133,7 @@ core::Result<std::vector<DemoLogin>> createDemo(core::store::Store& store, core:
   if (!cal.ok()) return cal.error();
   core::sla::SlaPolicy policy;
 
-  static const DemoCitizen citizens[] = {
-      {"Nguyễn Văn Bình", "0912345678", "001", 1985, false}, {"Trần Thị Hoa", "0987 654 321", "079", 1992, true},
-      {"Lê Minh Đức", "+84 903 111 222", "048", 2001, false}, {"Phạm Thị Ngọc Ánh", "0868123456", "031", 1978, true},
-      {"Hoàng Văn Thắng", "0356789012", "038", 1960, false}, {"Vũ Thị Thuỷ", "0779998887", "092", 1999, true},
-      {"Đặng Quốc Khánh", "0944555666", "040", 1995, false}, {"Bùi Thị Lệ", "0833444555", "001", 1988, true},
-      {"Đỗ Văn Toàn", "0912000111", "036", 1970, false},     {"Ngô Thị Phương", "0399123123", "027", 2003, true},
-      {"Hồ Văn Lâm", "0705123456", "079", 1982, false},      {"Dương Thị Kim", "0888777666", "052", 1939, true},
-  };
-  std::mt19937 rng(20261128);
+  const auto& citizens = demoCitizens();
   created = true;
   auto st = store.writeSync([&](core::store::WriteTx& tx) -> core::Status {
     for (auto& u : prepared) {
@@ -140,12 +143,12 @@ core::Result<std::vector<DemoLogin>> createDemo(core::store::Store& store, core:
     std::int64_t operator_id = prepared[2].id, officer_id = prepared[22].id;
     for (std::size_t i = 0; i < stories().size(); ++i) {
       const auto& story = stories()[i];
-      const auto& citizen = citizens[i % std::size(citizens)];
+      const auto& citizen = citizens[i % citizens.size()];
       Case c;
       c.channel = core::cases::channelFromString(story.channel).value();
       c.contact.name = citizen.name;
       c.contact.phone = core::cases::validatePhone(citizen.phone).value();
-      c.citizen_id = makeCitizenId(citizen, rng);
+      c.citizen_id = citizen.id;
       c.category = story.category;
       c.description = story.description;
       c.created_by = operator_id + static_cast<std::int64_t>(i % 4);
@@ -188,6 +191,99 @@ core::Result<std::vector<DemoLogin>> createDemo(core::store::Store& store, core:
   });
   if (!st.ok()) return st.error();
   return users;
+}
+
+namespace {
+
+// Each demo caller's current application sits in another stage, so every
+// branch of the desks' status summary can be tried.
+struct DemoStage {
+  core::registry::Stage stage;
+  int received_days_ago;
+  const char* delivery;
+  const char* returned_reason;
+};
+
+const DemoStage kDemoStages[] = {
+    {core::registry::Stage::received, 1, "office", ""},
+    {core::registry::Stage::approved, 3, "office", ""},
+    {core::registry::Stage::printing, 4, "post", ""},
+    {core::registry::Stage::printed, 6, "office", ""},
+    {core::registry::Stage::dispatched, 8, "office", ""},
+    {core::registry::Stage::returned, 5, "office",
+     "Ảnh chân dung không đạt yêu cầu, đề nghị công dân đến chụp lại."},
+    {core::registry::Stage::dispatched, 9, "post", ""},
+    {core::registry::Stage::handed_over, 40, "office", ""},
+    {core::registry::Stage::approved, 21, "office", ""},  // overdue
+    {core::registry::Stage::received, 2, "post", ""},
+    {core::registry::Stage::printed, 7, "post", ""},
+    {core::registry::Stage::handed_over, 900, "office", ""},
+};
+
+}  // namespace
+
+std::vector<core::registry::PersonRecord> demoCitizenRecords(core::TimePoint now,
+                                                             const core::registry::WorkingDayFn& working_day) {
+  namespace reg = core::registry;
+  std::vector<reg::PersonRecord> out;
+  const auto& citizens = demoCitizens();
+  for (std::size_t i = 0; i < citizens.size(); ++i) {
+    const auto& c = citizens[i];
+    reg::PersonRecord r;
+    reg::Person& p = r.person;
+    p.id = c.id;
+    p.full_name = c.name;
+    p.birth_date = {c.birth_year, c.birth_month, c.birth_day};
+    p.gender = c.female ? core::identity::Gender::female : core::identity::Gender::male;
+    p.ethnicity = "Kinh";
+    p.former_province_code = p.id.substr(0, 3);
+    const auto* former = reg::formerProvince(p.former_province_code);
+    std::string province = former ? std::string(former->new_province) : "Hà Nội";
+    p.hometown = province;
+    p.permanent = {reg::communeName(province, int(i) * 7), province};
+    p.current = p.permanent;
+    p.vneid_level = i % 3 == 0 ? 1 : 2;
+
+    const DemoStage& plan = kDemoStages[i % std::size(kDemoStages)];
+    reg::Application a;
+    a.person_id = p.id;
+    auto received_day = reg::localDay(core::toUnix(now) - std::int64_t(plan.received_days_ago) * 86400);
+    a.code = p.former_province_code + "-" + date::format("%y%m%d", received_day) + "-" +
+             std::string("000900") + (i < 10 ? "0" : "") + std::to_string(i);
+    a.type = i % 4 == 1 ? reg::ApplicationType::reissue : reg::ApplicationType::renewal;
+    a.type_reason = a.type == reg::ApplicationType::reissue ? "lost" : "own_request";
+    a.office = "Công an " + reg::communeName(province, int(i) * 7);
+    a.office_province = province;
+    a.delivery = plan.delivery;
+    std::int64_t t = reg::localMidnight(received_day) + 9 * 3600;  // 09:00 local
+    a.received_at = t;
+    a.due_date = reg::isoDay(reg::legalDueDate(received_day, 7, working_day));
+    const std::pair<reg::Stage, std::int64_t*> order[] = {
+        {reg::Stage::approved, &a.approved_at},     {reg::Stage::printing, &a.printing_at},
+        {reg::Stage::printed, &a.printed_at},       {reg::Stage::dispatched, &a.dispatched_at},
+        {reg::Stage::handed_over, &a.handed_over_at}};
+    a.stage = reg::Stage::received;
+    if (plan.stage == reg::Stage::returned) {
+      a.returned_at = t + 86400;
+      a.returned_reason = plan.returned_reason;
+      a.stage = reg::Stage::returned;
+    } else {
+      for (const auto& [stage, at] : order) {
+        if (int(stage) > int(plan.stage)) break;
+        t += std::int64_t(plan.received_days_ago > 10 ? 2 : 1) * 3600 * 20;
+        *at = std::min(t, core::toUnix(now) - 600);
+        a.stage = stage;
+      }
+    }
+    if (a.stage == reg::Stage::handed_over) {
+      reg::Card card{p.id, p.id, a.code, reg::isoDay(reg::localDay(a.printed_at)), ""};
+      if (auto e = reg::cardExpiry(p.birth_date, reg::localDay(a.printed_at))) card.expiry_date = reg::isoDay(*e);
+      r.cards.push_back(card);
+    }
+    r.applications.push_back(a);
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 }  // namespace tongdai::app

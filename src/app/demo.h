@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/registry/model.h"
+#include "core/registry/rules.h"
 #include "core/store/store.h"
 
 namespace tongdai::app {
@@ -22,5 +24,10 @@ const char* demoPassword();
 // logins (also when they already existed).
 core::Result<std::vector<DemoLogin>> createDemo(core::store::Store& store, core::TimePoint now,
                                                 bool& created);
+
+// The demo cases' callers as registry records (same IDs, names, birth dates),
+// each with a current application in another stage, relative to `now`.
+std::vector<core::registry::PersonRecord> demoCitizenRecords(core::TimePoint now,
+                                                             const core::registry::WorkingDayFn& working_day);
 
 }  // namespace tongdai::app

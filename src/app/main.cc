@@ -1,4 +1,5 @@
 // tongdai: one binary, several subcommands.
+#include <filesystem>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +10,7 @@
 #include "adapters/postgres/pg_store.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "app/cli_plan.h"
+#include "app/cli_registry.h"
 #include "app/cli_simulate.h"
 #include "app/context.h"
 #include "app/demo.h"
@@ -57,6 +59,15 @@ int runDemo(const std::string& data_dir) {
   if (!logins.ok()) {
     std::cerr << logins.error().message_vi << "\n";
     return 3;
+  }
+  // A small population for the look-up desks, with the demo cases' callers in it.
+  std::string registry_file = data_dir + "/registry.db";
+  if (!std::filesystem::exists(registry_file)) {
+    std::cout << "Đang tạo cơ sở dữ liệu dân cư mẫu (20.000 người)…\n";
+    auto today = date::format("%F", date::floor<date::days>(now() + std::chrono::hours{7}));
+    int rc = app::generatePopulation(20000, 2026, "sqlite:" + registry_file, today, true,
+                                     app::demoCitizenRecords(now(), app::shippedWorkingDays()));
+    if (rc != 0) return rc;
   }
   std::cout << (created ? "Đã tạo dữ liệu mẫu" : "Dữ liệu mẫu đã có sẵn") << " trong " << data_dir
             << "\nTài khoản mẫu (mật khẩu chung: " << app::demoPassword() << "):\n";
@@ -134,30 +145,6 @@ int runAuditVerify(const std::string& data_dir) {
   return 1;
 }
 
-// `tongdai registry parse-id NUMBER`: what a 12-digit personal ID number says.
-int runParseId(const std::string& number) {
-  int year = int(date::year_month_day{date::floor<date::days>(now() + std::chrono::hours{7})}.year());
-  auto parsed = core::identity::parseCitizenId(number, year);
-  nlohmann::json out;
-  if (!parsed.ok()) {
-    out = {{"valid", false},
-           {"error", {{"code", parsed.error().code}, {"message", parsed.error().message_vi},
-                      {"message_en", parsed.error().message_en}}}};
-    std::cout << out.dump(2) << "\n";
-    return 1;
-  }
-  const auto& id = parsed.value();
-  out = {{"valid", true},
-         {"number", id.number},
-         {"province_code", id.province_code},
-         {"province", id.province},
-         {"gender", core::identity::genderName(id.gender)},
-         {"birth_year", id.birth_year},
-         {"century_digit", id.century_digit}};
-  std::cout << out.dump(2) << "\n";
-  return 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -202,11 +189,7 @@ int main(int argc, char** argv) {
   auto* verify = audit->add_subcommand("verify", "Kiểm tra chuỗi băm / verify the hash chain");
   verify->add_option("--data", audit_data, "Thư mục dữ liệu")->required();
 
-  auto* registry = cli.add_subcommand("registry", "Dữ liệu công dân / citizen registry");
-  registry->require_subcommand(1);
-  std::string id_number;
-  auto* parse_id = registry->add_subcommand("parse-id", "Phân tích số định danh 12 số / parse a personal ID");
-  parse_id->add_option("NUMBER", id_number, "Số định danh cá nhân")->required();
+  auto* registry = app::addRegistryCommand(cli);
 
   cli.add_subcommand("version", "In phiên bản / print the version");
 
@@ -221,7 +204,7 @@ int main(int argc, char** argv) {
   if (cli.got_subcommand(plan)) return app::runPlan();
   if (cli.got_subcommand(sim)) return app::runSimulate();
   if (cli.got_subcommand(demo)) return runDemo(demo_data);
-  if (registry->got_subcommand(parse_id)) return runParseId(id_number);
+  if (cli.got_subcommand(registry)) return app::runRegistry();
   if (user->got_subcommand(user_add)) return runUserAdd(user_data, new_user);
   if (audit->got_subcommand(verify)) return runAuditVerify(audit_data);
 

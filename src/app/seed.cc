@@ -109,4 +109,13 @@ core::Status seedStore(core::store::Store& store, core::TimePoint now) {
   });
 }
 
+core::Result<core::calendar::BusinessCalendar> shippedCalendar() {
+  auto spec = core::calendar::CalendarSpec::hotlineDefault();
+  for (const auto& text : holidayFiles()) {
+    auto st = core::calendar::mergeHolidayFile(nlohmann::json::parse(text, nullptr, false), spec);
+    if (!st.ok()) return st.error();
+  }
+  return core::calendar::BusinessCalendar::create(spec);
+}
+
 }  // namespace tongdai::app

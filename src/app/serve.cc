@@ -11,6 +11,8 @@
 #include "adapters/postgres/pg_store.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "app/acd/acd_service.h"
+#include "app/registry/registry_service.h"
+#include "app/registry_open.h"
 #include "app/api/router.h"
 #include "app/context.h"
 #include "app/security.h"
@@ -42,6 +44,19 @@ void raiseFileLimit() {
     setrlimit(RLIMIT_NOFILE, &lim);
   }
 }
+// A registry that cannot be opened leaves look-ups answering
+// registry_unavailable; the rest of the desk keeps working.
+std::unique_ptr<core::registry::Registry> openConfiguredRegistry(const Config& cfg) {
+  std::string url = cfg.registry_url.empty() ? defaultRegistryUrl(cfg.data_dir) : cfg.registry_url;
+  auto opened = openRegistry(url, cfg.registry_token);
+  if (!opened.ok()) {
+    spdlog::warn("registry not available, look-ups disabled: {}", opened.error().message_en);
+    return nullptr;
+  }
+  spdlog::info("registry: {}", (*opened)->describe());
+  return std::move(opened).value();
+}
+
 }  // namespace
 
 int serve(const Config& cfg) {
@@ -73,6 +88,9 @@ int serve(const Config& cfg) {
   AcdService acd(ctx, defaultAcdConfig());
   acd.start();
   ctx.setAcd(&acd);
+  RegistryService registry(openConfiguredRegistry(cfg),
+                           {cfg.lookup_limit_per_minute, cfg.lookup_limit_per_day, cfg.lookup_alert_per_hour});
+  ctx.setRegistry(&registry);
   Router router = buildRouter();
 
   http::ServerOptions opts;
@@ -120,6 +138,7 @@ int serve(const Config& cfg) {
   ctx.setPublisher(nullptr);
   acd.stop();
   ctx.setAcd(nullptr);
+  ctx.setRegistry(nullptr);
   store->close();
   spdlog::info("stopped");
   return 0;

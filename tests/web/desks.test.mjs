@@ -25,6 +25,7 @@ const VIEWPORT = { width: 1366, height: 768 };
 const WAIT = 8000; // upper bound for anything that should be live
 
 let dataDir;
+let configFile;
 let port;
 let base;
 let server = null;
@@ -51,7 +52,8 @@ function cleanEnv() {
 
 async function startServer() {
   const out = fs.openSync(serverLog, 'a');
-  server = spawn(BIN, ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, '--web-root', path.join(ROOT, 'web')],
+  server = spawn(BIN, ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, '--web-root', path.join(ROOT, 'web'),
+    '--config', configFile],
     { env: cleanEnv(), stdio: ['ignore', out, out] });
   fs.closeSync(out);
   const exited = new Promise((resolve) => server.once('exit', (code) => resolve(code)));
@@ -174,6 +176,10 @@ before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tongdai-web-'));
   serverLog = path.join(dataDir, 'server.log');
   execFileSync(BIN, ['demo', '--data', dataDir], { env: cleanEnv(), stdio: 'ignore' });
+  // Registry limits low enough that a short scenario meets them: the third
+  // look-up in an hour alerts the supervisors, the fifth in a minute is refused.
+  configFile = path.join(dataDir, 'tongdai.toml');
+  fs.writeFileSync(configFile, 'lookup_alert_per_hour = 3\nlookup_limit_per_minute = 4\n');
   port = await freePort();
   base = `http://127.0.0.1:${port}`;
   await startServer();
@@ -464,6 +470,162 @@ step('admin: users, a refused password shown at its field, calendar and SLA form
   await page.click('#admin-tab-sla');
   await page.waitForSelector('[data-field="targets.urgent.resolution_minutes"]');
   assert.deepEqual(await unlabelled(page), []);
+});
+
+// ---- the population registry: caller verification, officer look-up, alert -----------------------
+const BINH = { name: 'Nguyễn Văn Bình', id: '001085004721', masked: '001*******21', birth: '14/03/1985' };
+let binhCase;
+
+step('operator verifies a caller against the registry: không khớp, then đã xác minh', async () => {
+  const page = await newPage('operator1');
+  await login(page, 'tdv01');
+  await waitLive(page);
+  await page.fill('[data-field="contact.name"]', BINH.name);
+  await page.fill('[data-field="contact.phone"]', '0912 345 678');
+  await page.fill('.case-form [data-field="citizen_id"]', BINH.id);
+  await page.fill('[data-cat-search]', 'tien do');
+  await page.press('[data-cat-search]', 'ArrowDown');
+  await page.fill('[data-field="description"]', 'Công dân hỏi hồ sơ cấp đổi thẻ nộp hôm qua đã được duyệt chưa.');
+  await page.click('.case-form button[type=submit]');
+  await page.waitForSelector('#tab-case:not([hidden])', { timeout: WAIT });
+  binhCase = Number((await page.textContent('#tab-case')).replace(/\D/g, ''));
+  assert.ok(binhCase > 0);
+
+  // The step sits on the case, prefilled from it.
+  const form = '.case-view .verify-form';
+  await page.waitForSelector(form);
+  assert.equal(await page.inputValue(`${form} [data-field="citizen_id"]`), BINH.id);
+  assert.equal(await page.inputValue(`${form} [data-field="full_name"]`), BINH.name);
+  const birth = `${form} [data-field="birth_date"]`;
+
+  // A malformed date: the server's words under the date field.
+  await page.fill(birth, '1985/03/14');
+  await page.click('#btn-verify');
+  const birthMsg = '#' + (await page.getAttribute(birth, 'id')) + '-msg';
+  await page.waitForFunction((m) => document.querySelector(m).classList.contains('error'), birthMsg, { timeout: WAIT });
+  assert.match(await page.textContent(birthMsg), /dd\/mm\/yyyy/);
+
+  // A wrong birth date: "không khớp", without saying what differed.
+  await page.fill(birth, '15/03/1985');
+  await page.click('#btn-verify');
+  await page.waitForSelector('#verify-result [data-verified="false"]', { timeout: WAIT });
+  const no = await page.textContent('#verify-result');
+  assert.match(no, /Không khớp/);
+  assert.match(no, /không khớp với hồ sơ/);
+  assert.doesNotMatch(no, /Đã tiếp nhận/);
+
+  // The right one: verified, with the status summary only.
+  await page.fill(birth, BINH.birth);
+  assert.equal(await page.textContent('#verify-result'), '', 'an edit clears the earlier answer');
+  await page.click('#btn-verify');
+  await page.waitForSelector('#verify-result [data-verified="true"]', { timeout: WAIT });
+  const ok = await page.textContent('#verify-result');
+  assert.match(ok, /Đã xác minh/);
+  assert.match(ok, /Đã tiếp nhận hồ sơ, đang chờ xét duyệt/);
+  assert.match(ok, /Hạn trả kết quả\s*\d{2}\/\d{2}\/\d{4}/);
+  assert.match(ok, /Nhận tại Công an/);
+  assert.ok(ok.includes(BINH.masked));
+  assert.ok(!ok.includes(BINH.id), 'the verification shows the masked ID only');
+  assert.deepEqual(await unlabelled(page), []);
+  await shot(page, 'operator-verify');
+});
+
+step('officer claims, looks up by ID, searches by name, opens the record and pastes the status', async (t) => {
+  const op = pages.operator1;
+  await op.click('#btn-escalate');
+  await op.fill('[data-field="what"]', 'Tra cứu hồ sơ cấp đổi thẻ đã được duyệt chưa');
+  await op.fill('[data-field="reason"]', 'Công dân chờ kết quả duyệt hồ sơ');
+  await op.click('form[aria-label="Chuyển cán bộ nghiệp vụ tra cứu"] button[type=submit]');
+  await op.waitForSelector('.case-head .st-waiting_lookup', { timeout: WAIT });
+
+  const page = await newPage('officer3', { timezoneId: 'Europe/London' }); // times must stay in Hồ Chí Minh City
+  await login(page, 'cbnv01');
+  await waitLive(page);
+  const item = `#lookup-pool .lookup-item[data-case-id="${binhCase}"]`;
+  await page.click(item);
+  // Before the claim, no look-up form.
+  await page.waitForSelector('#btn-claim');
+  assert.equal(await page.$('#registry-panel'), null);
+  assert.match(await page.textContent('#lookup-detail .registry'), /Nhận xử lý yêu cầu để tra cứu/);
+  await page.click('#btn-claim');
+  await page.waitForSelector('#registry-panel form', { timeout: WAIT });
+  await page.waitForSelector('#btn-answer', { timeout: WAIT });
+
+  const panel = '#registry-panel';
+  const reason = `${panel} [data-field="reason"]`;
+  assert.equal(await page.inputValue(reason), 'Công dân chờ kết quả duyệt hồ sơ');
+  assert.equal(await page.inputValue(`${panel} [data-field="citizen_id"]`), BINH.id);
+
+  // No reason, no look-up: the server's message under the reason.
+  await page.fill(reason, '  ');
+  await page.click('#btn-registry');
+  const reasonMsg = '#' + (await page.getAttribute(reason, 'id')) + '-msg';
+  await page.waitForFunction((m) => document.querySelector(m).classList.contains('error'), reasonMsg, { timeout: WAIT });
+  assert.match(await page.textContent(reasonMsg), /lý do tra cứu/i);
+  await page.fill(reason, 'Công dân hỏi tiến độ hồ sơ cấp đổi thẻ');
+
+  // By the case's ID number: the whole record.
+  await page.click('#btn-registry');
+  await page.waitForSelector('#registry-record', { timeout: WAIT });
+  assert.ok((await page.textContent('#registry-record')).includes(BINH.id));
+
+  // By name (no accents) and birth date: candidates with masked IDs, opened one by one.
+  await page.check(`${panel} [data-reg-mode="name"]`);
+  await page.fill(`${panel} [data-field="full_name"]`, 'nguyen van binh');
+  await page.fill(`${panel} [data-field="birth_date"]`, BINH.birth);
+  await page.click('#btn-registry');
+  await page.waitForSelector('#registry-candidates li', { timeout: WAIT });
+  const list = await page.textContent('#registry-candidates');
+  assert.ok(list.includes(BINH.name));
+  assert.ok(list.includes(BINH.masked), 'the list shows masked IDs');
+  assert.ok(!list.includes(BINH.id), 'the list never shows a whole ID');
+  assert.match(list, /14\/03\/1985/);
+  assert.equal(await page.$('#registry-record'), null);
+  await page.click(`#registry-candidates li[data-masked="${BINH.masked}"] button`);
+  await page.waitForSelector('#registry-record', { timeout: WAIT });
+  const rec = await page.textContent('#registry-record');
+  for (const s of [BINH.name, BINH.id, '14/03/1985', 'Đã tiếp nhận hồ sơ, đang chờ xét duyệt', 'Chưa có thẻ nào được cấp']) {
+    assert.ok(rec.includes(s), `the record shows ${s}`);
+  }
+  // The stage timeline: the demo application was received at 09:00 local time.
+  assert.match(await page.textContent('#registry-record .reg-stages .rs-when'), /^\d{2}\/\d{2}\/\d{4} 09:00$/);
+
+  // A Vietnamese status text into the answer, ready for the operator.
+  await page.click('#btn-registry-paste');
+  const answer = await page.inputValue('#lookup-detail [data-field="answer"]');
+  assert.match(answer, /Đã tiếp nhận hồ sơ, đang chờ xét duyệt/);
+  assert.match(answer, /Hạn trả kết quả: \d{2}\/\d{2}\/\d{4}/);
+  assert.deepEqual(await unlabelled(page), []);
+  await page.$eval('#registry-panel .reg-results', (el) => el.scrollIntoView({ block: 'start' }));
+  await shot(page, 'officer-registry');
+
+  // The third look-up in the hour raised the supervisors' alert, live.
+  const sup = pages.supervisor;
+  await sup.waitForSelector('#wb-alerts li[data-login="cbnv01"]', { timeout: WAIT });
+  assert.match(await sup.textContent('#wb-alerts'), /Trung tá Nguyễn Văn An \(cbnv01\): 3 lượt tra cứu/);
+  assert.ok(await sameDocument(sup), 'the wallboard reloaded');
+
+  // Too many in a minute: the server's refusal and how long to wait.
+  let refused = false;
+  for (let i = 0; i < 4 && !refused; i++) {
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/registry/search')),
+      page.click('#btn-registry'),
+    ]);
+    refused = res.status() === 429;
+  }
+  assert.ok(refused, 'the per-minute limit was never reached');
+  await page.waitForSelector(`${panel} .form-alert:not([hidden])`);
+  const wait = await page.textContent(`${panel} .form-alert`);
+  t.diagnostic(wait);
+  assert.match(wait, /Có thể tra cứu lại sau \d+ giây/);
+  assert.ok(await page.isDisabled('#btn-registry'));
+
+  // The answer goes back to the operator.
+  await page.click('#btn-answer');
+  await page.waitForSelector(item, { state: 'detached', timeout: WAIT });
+  await op.waitForSelector('.case-view .lookup-answer', { timeout: WAIT });
+  assert.match(await op.textContent('.case-view .lookup-answer'), /Đã tiếp nhận hồ sơ/);
 });
 
 step('the wallboard reconnects by itself after a server restart', async () => {

@@ -7,11 +7,13 @@ let csrf = '';
 export const setCsrf = (token) => { csrf = token || ''; };
 
 export class ApiError extends Error {
-  constructor(status, code, message, field) {
+  constructor(status, code, message, field, extra = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field || '';
+    // Seconds to wait after a 429 (error.retry_after_s, else the Retry-After header).
+    this.retryAfter = extra.retryAfter || 0;
   }
 }
 
@@ -32,7 +34,8 @@ export async function api(method, path, body) {
   const data = await res.json().catch(() => null);
   if (res.ok) return data;
   const e = (data && data.error) || {};
-  const err = new ApiError(res.status, e.code || `http_${res.status}`, e.message || t('err.http', { status: res.status }), e.field);
+  const retryAfter = Number(e.retry_after_s || res.headers.get('Retry-After')) || 0;
+  const err = new ApiError(res.status, e.code || `http_${res.status}`, e.message || t('err.http', { status: res.status }), e.field, { retryAfter });
   // A session that ended elsewhere (expiry, password reset, role change):
   // tell the shell, which goes back to the login page.
   if (res.status === 401 && !(method === 'POST' && path === '/api/v1/session')) {

@@ -1,10 +1,12 @@
-// One case as the operator works it: facts, SLA, look-ups with their answers,
-// escalation to the back office, status moves, replies and notes, history.
+// One case as the operator works it: facts, SLA, caller verification against
+// the registry, look-ups with their answers, escalation to the back office,
+// status moves, replies and notes, history.
 import { get, post } from './api.js';
 import { t, fmtDateTime, label } from './i18n.js';
 import { h, replace, field, input, select, alertBox, showError, clearErrors, badge, notify } from './dom.js';
 import { catName } from './categories.js';
 import { caseRemaining, countdown } from './sla.js';
+import { createVerifyStep } from './registry.js';
 
 // Where each status may go next (mirrors the server's case workflow; the
 // server still decides, and its 409 message is shown if it disagrees).
@@ -20,10 +22,21 @@ const CAN_ESCALATE = new Set(['new', 'in_progress', 'waiting_citizen']);
 
 export const statusBadge = (s) => badge(label('status', s), `st-${s}`);
 
-export function createCaseView({ onChanged }) {
+export function createCaseView({ onChanged, user }) {
   const el = h('div', { class: 'case-view' });
   let current = null; // {c, fetchedAt}
   let escalateOpen = false;
+  // The verification step of the case on screen, kept across redraws (live
+  // updates) so that what was typed and answered stays; a new one per case.
+  let verify = null; // {caseId, step}
+
+  // Operators verify callers only on cases they created or hold, never closed ones.
+  function verifyStep(c) {
+    const mine = user && (c.created_by === user.id || c.assignee_id === user.id);
+    if (!mine || c.status === 'closed') return null;
+    if (!verify || verify.caseId !== c.id) verify = { caseId: c.id, step: createVerifyStep(c) };
+    return verify.step.el;
+  }
 
   async function show(id, { focus = true } = {}) {
     const [c, hist] = await Promise.all([
@@ -163,6 +176,7 @@ export function createCaseView({ onChanged }) {
         statusBadge(c.status), badge(label('priority', c.priority), `pr-${c.priority}`),
         cd.text ? h('span', { class: `sla ${cd.cls}`, dataset: { slaFor: c.id } }, cd.text) : null),
       facts(c),
+      verifyStep(c),
       h('h3', {}, t('case.description')),
       h('p', { class: 'description' }, c.description),
       lookupsBlock(c),

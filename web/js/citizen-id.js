@@ -37,4 +37,7 @@ export function checkCitizenId(raw, thisYear = new Date().getFullYear()) {
   };
 }
 
+/** The 63 place codes and province names, in code order: [['001', 'Hà Nội'], …]. */
+export const PLACE_CODES = Object.entries(PROVINCES).sort(([a], [b]) => a.localeCompare(b));
+
 export const normaliseCitizenId = (raw) => String(raw || '').replace(/\s+/g, '');

@@ -1,12 +1,13 @@
 // Cán bộ nghiệp vụ console: the pool of look-up requests ordered by due time,
 // kept live by lookup.created / lookup.updated events (no polling); claim,
-// answer (back to the operator or straight to the citizen), and the panel
-// reserved for the population-registry look-up.
+// answer (back to the operator or straight to the citizen), and the
+// population-registry look-up panel (registry.js) on a request one claimed.
 import { get, post } from './api.js';
 import { t, fmtDateTime, fmtWhen, label } from './i18n.js';
 import { h, replace, field, select, panel, badge, alertBox, showError, clearErrors, notify, uid, keepFocus } from './dom.js';
 import { loadCategories, catName } from './categories.js';
 import { loadCalendar, remainingUntil, countdown } from './sla.js';
+import { createRegistryPanel } from './registry.js';
 
 export function mount(root, { user, live }) {
   const el = h('div', { class: 'desk desk-officer' }, h('p', { class: 'loading' }, t('common.loading')));
@@ -24,6 +25,9 @@ function build(el, user, live, timers) {
   const pool = new Map(); // id → lookup (open or claimed)
   let selected = null; // lookup id
   let fresh = new Set(); // ids that arrived live, highlighted once
+  // Registry panels by look-up id: what was typed and found survives the
+  // detail being redrawn (live events); dropped once the request is answered.
+  const regPanels = new Map();
 
   const filter = select([['all', t('pool.all')], ['open', t('pool.open')], ['mine', t('pool.mine')]], { value: 'all', id: 'pool-filter' });
   const counts = h('span', { class: 'pool-counts', 'aria-live': 'polite' });
@@ -103,7 +107,7 @@ function build(el, user, live, timers) {
         h('dt', {}, t('lk.due')), h('dd', {}, fmtDateTime(l.due_at)),
         l.claimed_at ? [h('dt', {}, t('lk.claimed')), h('dd', {}, `${fmtDateTime(l.claimed_at)} · ${holder(l)}`)] : null),
       c ? caseBlock(c) : null,
-      registryPanel(c),
+      registryPanel(l, c),
       alert,
       actionBlock(l, alert));
     if (focus) detail.querySelector('h2')?.focus();
@@ -121,13 +125,21 @@ function build(el, user, live, timers) {
         h('dt', {}, t('case.description')), h('dd', { class: 'wide' }, c.description)));
   }
 
-  // Reserved: the connector to the national population database comes later.
-  // Every look-up will be tied to this case and written to the audit log.
-  function registryPanel(c) {
-    return h('section', { class: 'subsection registry', 'aria-label': t('reg.title') },
-      h('h3', {}, t('reg.title')),
-      h('p', {}, t('reg.id'), ' ', h('span', { class: 'mono' }, (c && c.citizen_id) || '—')),
-      h('p', { class: 'muted small' }, t('reg.reserved')));
+  // Look-ups are allowed only on a request this officer claimed (the server
+  // checks it too, and audits each one against the case).
+  function registryPanel(l, c) {
+    if (l.status === 'answered') { regPanels.delete(l.id); return null; }
+    if (l.status !== 'claimed' || l.claimed_by !== user.id) {
+      return h('section', { class: 'subsection registry', 'aria-label': t('reg.title') },
+        h('h3', {}, t('reg.title')),
+        h('p', { class: 'muted small' }, t('reg.claimFirst')));
+    }
+    let p = regPanels.get(l.id);
+    if (!p) {
+      p = createRegistryPanel({ lookup: l, caseData: c, answerBox: () => detail.querySelector('textarea[data-field="answer"]') });
+      regPanels.set(l.id, p);
+    }
+    return p.el;
   }
 
   function actionBlock(l, alert) {
@@ -172,6 +184,7 @@ function build(el, user, live, timers) {
         await post(`/api/v1/lookups/${l.id}/answer`, { answer: answer.value.trim(), reply_to_citizen: citizen.checked });
         notify(t('ans.done', { id: l.id }));
         pool.delete(l.id);
+        regPanels.delete(l.id);
         renderPool();
         await renderDetail();
       } catch (err) { showError(form, err, alert); }

@@ -212,7 +212,7 @@ function build(root$, user, live, categories, timers) {
   });
   paneNew.append(form.el);
 
-  const view = createCaseView({ onChanged: () => loadQueue() });
+  const view = createCaseView({ onChanged: () => loadQueue(), user });
   paneCase.append(view.el);
 
   function openForm() {

@@ -69,7 +69,9 @@ export function mount(root, { live }) {
   sidePanel.body.append(queueBox, lookupBox);
 
   const updated = h('span', { class: 'small muted', id: 'wb-updated', 'aria-live': 'off' });
-  replace(el, h('div', { class: 'wb-head' }, h('h1', { class: 'visually-hidden' }, t('desk.supervisor')), updated), tileRow,
+  // Unusual registry look-up volume (registry.alert): a strip above the tiles.
+  const alertsBox = h('section', { class: 'wb-alerts', id: 'wb-alerts', 'aria-live': 'assertive', 'aria-label': t('wb.alerts') });
+  replace(el, h('div', { class: 'wb-head' }, h('h1', { class: 'visually-hidden' }, t('desk.supervisor')), updated), alertsBox, tileRow,
     h('div', { class: 'wb-row' }, chartPanel.el, chanPanel.el),
     h('div', { class: 'wb-row' }, agentPanel.el, sidePanel.el));
 
@@ -248,6 +250,31 @@ export function mount(root, { live }) {
         : h('p', { class: 'muted' }, t('wb.noQueue')));
   }
 
+  // ---- registry alerts --------------------------------------------------------------------
+  let alerts = []; // newest first, as GET /registry/alerts gives them
+  const seen = new Set(); // alerts the supervisor marked as seen
+  const alertKey = (a) => `${a.user_id ?? a.login}@${a.at}`;
+  async function loadAlerts() {
+    const r = await get('/api/v1/registry/alerts');
+    alerts = (r.items || []).filter((a) => a && a.at);
+    renderAlerts();
+  }
+  function renderAlerts() {
+    const shown = alerts.filter((a) => isoDay(a.at) === day && !seen.has(alertKey(a)));
+    if (!shown.length) { replace(alertsBox); return; }
+    const dismiss = h('button', { type: 'button', class: 'btn-small', id: 'wb-alerts-seen', on: { click: () => {
+      for (const a of shown) seen.add(alertKey(a));
+      renderAlerts();
+      document.getElementById('main')?.focus();
+    } } }, t('wb.alertDismiss'));
+    replace(alertsBox,
+      h('strong', { class: 'wb-alerts-title' }, t('wb.alerts')),
+      h('ul', {}, shown.slice(0, 3).map((a) => h('li', { dataset: { login: a.login || '' } },
+        t('wb.alertLine', { name: a.name || a.login || '', login: a.login || '', n: a.last_hour ?? '', time: fmtTime(a.at) })))),
+      shown.length > 3 ? h('span', { class: 'small' }, t('wb.alertMore', { n: shown.length - 3 })) : null,
+      dismiss);
+  }
+
   // ---- live -----------------------------------------------------------------------------
   const recount = debounce(() => loadCounts().catch(() => {}), 120);
   const relookups = debounce(() => loadLookups().catch(() => {}), 120);
@@ -271,10 +298,15 @@ export function mount(root, { live }) {
     renderAgents();
   });
   live.on('queue.updated', (ev) => { queues = Array.isArray(ev.queues) ? ev.queues : (ev.queues && ev.queues.items) || []; renderQueues(); });
+  live.on('registry.alert', (ev) => {
+    if (!ev.at) return;
+    alerts = [ev, ...alerts.filter((a) => alertKey(a) !== alertKey(ev))];
+    renderAlerts();
+  });
   live.on('resync', () => loadAll());
 
   async function loadAll() {
-    await Promise.all([loadCounts(), loadLookups(), loadAgents(), loadDays()]);
+    await Promise.all([loadCounts(), loadLookups(), loadAgents(), loadDays(), loadAlerts().catch(() => {})]);
   }
 
   (async () => {
@@ -288,7 +320,7 @@ export function mount(root, { live }) {
     }
   })();
   timers.push(setInterval(() => {
-    if (isoDay() !== day) { loadDays().catch(() => {}); return; }
+    if (isoDay() !== day) { loadDays().then(renderAlerts).catch(() => {}); return; }
     loadBreaches().catch(() => {});
     loadLookups().catch(() => {});
     renderAgents();

@@ -70,4 +70,27 @@ Result Conn::query(const std::string& sql, const Params& params) {
   return Result(r);
 }
 
+void Conn::copyBegin(const std::string& copy_sql) {
+  pg_result* r = PQexec(c_, copy_sql.c_str());
+  if (PQresultStatus(r) != PGRES_COPY_IN) {
+    std::string msg = std::string("copy: ") + PQresultErrorMessage(r);
+    PQclear(r);
+    throw PgError(msg);
+  }
+  PQclear(r);
+}
+
+void Conn::copyData(const std::string& chunk) {
+  if (PQputCopyData(c_, chunk.data(), static_cast<int>(chunk.size())) != 1)
+    throw PgError(std::string("copy data: ") + PQerrorMessage(c_));
+}
+
+void Conn::copyEnd() {
+  if (PQputCopyEnd(c_, nullptr) != 1) throw PgError(std::string("copy end: ") + PQerrorMessage(c_));
+  pg_result* r = PQgetResult(c_);
+  check(c_, r, "copy");
+  PQclear(r);
+  while ((r = PQgetResult(c_)) != nullptr) PQclear(r);
+}
+
 }  // namespace tongdai::postgres

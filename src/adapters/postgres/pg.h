@@ -63,6 +63,10 @@ class Conn {
   void exec(const std::string& sql);
   // Runs one parameterised statement, prepared on first use.
   Result query(const std::string& sql, const Params& params = Params());
+  // COPY ... FROM STDIN: start it, send text-format chunks, end it.
+  void copyBegin(const std::string& copy_sql);
+  void copyData(const std::string& chunk);
+  void copyEnd();
 
  private:
   pg_conn* c_ = nullptr;

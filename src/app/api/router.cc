@@ -75,7 +75,11 @@ std::optional<std::int64_t> Call::idParam(const std::string& name) {
 
 int httpStatusFor(const core::Error& e) {
   const std::string& c = e.code;
-  if (c == "not_found") return 404;
+  if (c == "not_found" || c == "citizen_not_found" || c == "application_not_found") return 404;
+  if (c == "registry_unavailable") return 503;
+  if (c == "lookup_rate_limited") return 429;
+  if (c == "case_not_yours") return 403;
+  if (c == "case_closed") return 409;
   if (c == "invalid_transition" || c == "conflict" || c == "already_claimed" ||
       c == "login_taken" || c == "lookup_not_claimed_by_you" || c == "lookup_state") {
     return 409;
@@ -251,6 +255,7 @@ Router buildRouter() {
   registerAdminRoutes(r);
   registerKbRoutes(r);
   registerAcdRoutes(r);
+  registerRegistryRoutes(r);
   return r;
 }
 

@@ -84,6 +84,7 @@ void registerLookupRoutes(Router& r);
 void registerAdminRoutes(Router& r);
 void registerKbRoutes(Router& r);
 void registerAcdRoutes(Router& r);
+void registerRegistryRoutes(Router& r);
 void registerSystemRoutes(Router& r);
 Router buildRouter();
 

@@ -1,5 +1,7 @@
 #include "app/api/views.h"
 
+#include "core/registry/rules.h"
+
 namespace tongdai::app {
 
 using core::cases::Case;
@@ -32,8 +34,7 @@ nlohmann::json principalView(const Principal& p) {
 }
 
 std::string maskCitizenId(const std::string& id) {
-  if (id.size() != 12) return id.empty() ? "" : "************";
-  return id.substr(0, 3) + std::string(7, '*') + id.substr(10);
+  return id.empty() ? "" : core::registry::maskId(id);
 }
 
 std::string maskPhone(const std::string& p) {
