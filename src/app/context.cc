@@ -146,6 +146,10 @@ void AppContext::publish(const nlohmann::json& event, core::auth::RoleSet roles)
   if (publisher_) publisher_(event.dump(), roles);
 }
 
+void AppContext::publishTo(const std::string& login, const nlohmann::json& event) {
+  if (user_publisher_) user_publisher_(event.dump(), login);
+}
+
 core::audit::Entry auditEntry(const Principal* who, std::string action, std::string object_type,
                               std::string object_id, std::optional<std::int64_t> case_id,
                               std::string reason, std::string details, core::TimePoint at) {

@@ -105,6 +105,10 @@ class AppContext {
   using Publisher = std::function<void(const std::string& json, core::auth::RoleSet roles)>;
   void setPublisher(Publisher p) { publisher_ = std::move(p); }
   void publish(const nlohmann::json& event, core::auth::RoleSet roles);
+  // To one user's desks only (screen pops carry a caller's number).
+  using UserPublisher = std::function<void(const std::string& json, const std::string& login)>;
+  void setUserPublisher(UserPublisher p) { user_publisher_ = std::move(p); }
+  void publishTo(const std::string& login, const nlohmann::json& event);
 
  private:
   Config config_;
@@ -117,6 +121,7 @@ class AppContext {
   RegistryService* registry_ = nullptr;
   WorkerPool workers_;
   Publisher publisher_;
+  UserPublisher user_publisher_;
   mutable std::mutex categories_mutex_;
   std::set<std::string> active_categories_;
 };

@@ -14,6 +14,7 @@
 #include "app/cli_simulate.h"
 #include "app/context.h"
 #include "app/demo.h"
+#include "app/registry_open.h"
 #include "app/security.h"
 #include "app/seed.h"
 #include "app/serve.h"
@@ -60,12 +61,13 @@ int runDemo(const std::string& data_dir) {
     std::cerr << logins.error().message_vi << "\n";
     return 3;
   }
-  // A small population for the look-up desks, with the demo cases' callers in it.
-  std::string registry_file = data_dir + "/registry.db";
-  if (!std::filesystem::exists(registry_file)) {
+  // A small population for the look-up desks, with the demo cases' callers in
+  // it, next to the store: a SQLite file in the data directory, or PostgreSQL.
+  std::string registry_url = app::defaultRegistryUrl(data_dir, g_database_url);
+  if (!app::openRegistry(registry_url).ok()) {
     std::cout << "Đang tạo cơ sở dữ liệu dân cư mẫu (20.000 người)…\n";
     auto today = date::format("%F", date::floor<date::days>(now() + std::chrono::hours{7}));
-    int rc = app::generatePopulation(20000, 2026, "sqlite:" + registry_file, today, true,
+    int rc = app::generatePopulation(20000, 2026, registry_url, today, true,
                                      app::demoCitizenRecords(now(), app::shippedWorkingDays()));
     if (rc != 0) return rc;
   }

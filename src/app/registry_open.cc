@@ -49,6 +49,9 @@ core::Result<std::unique_ptr<core::registry::RegistryLoader>> createRegistryLoad
   return sqlite::createSqliteRegistry(sqlitePath(url), description);
 }
 
-std::string defaultRegistryUrl(const std::string& data_dir) { return "sqlite:" + data_dir + "/registry.db"; }
+std::string defaultRegistryUrl(const std::string& data_dir, const std::string& database_url) {
+  if (!database_url.empty()) return pgConninfo(database_url) ? database_url : "postgresql:" + database_url;
+  return "sqlite:" + data_dir + "/registry.db";
+}
 
 }  // namespace tongdai::app

@@ -18,8 +18,9 @@ core::Result<std::unique_ptr<core::registry::Registry>> openRegistry(const std::
 core::Result<std::unique_ptr<core::registry::RegistryLoader>> createRegistryLoader(
     const std::string& url, const std::string& description);
 
-// The default registry URL for a data directory: sqlite:<dir>/registry.db.
-std::string defaultRegistryUrl(const std::string& data_dir);
+// Where the registry lives when registry_url is not set: next to the store,
+// sqlite:<data_dir>/registry.db, or the store's PostgreSQL database (schema "registry").
+std::string defaultRegistryUrl(const std::string& data_dir, const std::string& database_url);
 
 }  // namespace tongdai::app
 

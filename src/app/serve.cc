@@ -47,7 +47,7 @@ void raiseFileLimit() {
 // A registry that cannot be opened leaves look-ups answering
 // registry_unavailable; the rest of the desk keeps working.
 std::unique_ptr<core::registry::Registry> openConfiguredRegistry(const Config& cfg) {
-  std::string url = cfg.registry_url.empty() ? defaultRegistryUrl(cfg.data_dir) : cfg.registry_url;
+  std::string url = cfg.registry_url.empty() ? defaultRegistryUrl(cfg.data_dir, cfg.database_url) : cfg.registry_url;
   auto opened = openRegistry(url, cfg.registry_token);
   if (!opened.ok()) {
     spdlog::warn("registry not available, look-ups disabled: {}", opened.error().message_en);
@@ -117,14 +117,21 @@ int serve(const Config& cfg) {
     if (!core::auth::allows(core::auth::kCaseWorkers, who->role)) {
       return refuse(403, "forbidden", "Vai trò của bạn không nhận sự kiện trực tiếp.");
     }
-    tag = core::auth::toString(who->role);
+    // "role:login": broadcasts filter on the role, screen pops on the login.
+    tag = std::string(core::auth::toString(who->role)) + ":" + who->login;
     return true;
   };
   http::Server server(opts, handler, ws_authorizer);
   ctx.setPublisher([&server](const std::string& text, core::auth::RoleSet roles) {
     server.broadcast(text, [roles](const std::string& tag) {
-      auto role = core::auth::roleFromString(tag);
+      auto role = core::auth::roleFromString(tag.substr(0, tag.find(':')));
       return role && core::auth::allows(roles, *role);
+    });
+  });
+  ctx.setUserPublisher([&server](const std::string& text, const std::string& login) {
+    server.broadcast(text, [login](const std::string& tag) {
+      auto colon = tag.find(':');
+      return colon != std::string::npos && tag.compare(colon + 1, std::string::npos, login) == 0;
     });
   });
   if (auto err = server.listen(); !err.empty()) {
@@ -136,6 +143,7 @@ int serve(const Config& cfg) {
   server.run();
   spdlog::info("shutting down: flushing the store");
   ctx.setPublisher(nullptr);
+  ctx.setUserPublisher(nullptr);
   acd.stop();
   ctx.setAcd(nullptr);
   ctx.setRegistry(nullptr);

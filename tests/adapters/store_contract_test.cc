@@ -158,7 +158,7 @@ TEST_P(StoreContract, WritesSurviveCloseAndReopen) {
     EXPECT_TRUE(tx.userByLogin("persist").has_value());
     EXPECT_EQ(tx.setting("k").value_or(""), "v");
     EXPECT_EQ(tx.acdEvents(0).size(), 1u);
-    EXPECT_EQ(tx.schemaVersion(), 3);
+    EXPECT_EQ(tx.schemaVersion(), 4);
     return Status::Ok();
   });
 }
@@ -327,6 +327,49 @@ TEST_P(StoreContract, ConcurrentReadersSeeCommittedWritesOnly) {
   reader.join();
   EXPECT_EQ(bad.load(), 0);
   EXPECT_GT(reads.load(), 0);
+}
+
+TEST_P(StoreContract, CallRecordsRoundTripAndQueries) {
+  core::telephony::CallRecord c;
+  c.caller = "0912345678";
+  c.dialled = "19000368";
+  c.arrived_at = 1'795'800'000'000;
+  c.ivr_path = "1>2";
+  std::int64_t id = 0;
+  ASSERT_TRUE(store_->writeSync([&](WriteTx& tx) {
+    id = tx.insertCall(c);
+    return Status::Ok();
+  }).ok());
+  c.id = id;
+  c.answered_at = c.arrived_at + 30'000;
+  c.ended_at = c.arrived_at + 200'000;
+  c.agent = "tdv01";
+  c.disposition = "answered";
+  c.case_id = 42;
+  c.recording = "call-1.wav";
+  c.keyed_id = "001085004721";
+  c.keyed_verified = true;
+  ASSERT_TRUE(store_->writeSync([&](WriteTx& tx) {
+    tx.updateCall(c);
+    return Status::Ok();
+  }).ok());
+  ASSERT_TRUE(store_->read([&](core::store::ReadTx& tx) {
+    auto got = tx.callById(id);
+    EXPECT_TRUE(got.has_value());
+    if (got) {
+      EXPECT_EQ(got->agent, "tdv01");
+      EXPECT_EQ(got->ivr_path, "1>2");
+      EXPECT_EQ(got->case_id, std::optional<std::int64_t>(42));
+      EXPECT_TRUE(got->keyed_verified);
+      EXPECT_EQ(got->ended_at, c.ended_at);
+    }
+    EXPECT_EQ(tx.callsForCase(42).size(), 1u);
+    EXPECT_TRUE(tx.callsForCase(43).empty());
+    EXPECT_EQ(tx.calls(c.arrived_at, 10).size(), 1u);
+    EXPECT_TRUE(tx.calls(c.arrived_at + 1, 10).empty());
+    EXPECT_FALSE(tx.callById(id + 100).has_value());
+    return Status::Ok();
+  }).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values("sqlite", "postgresql"),

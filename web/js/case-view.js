@@ -170,6 +170,9 @@ export function createCaseView({ onChanged, user }) {
     const { c, hist, fetchedAt } = current;
     const cd = countdown(caseRemaining(c, fetchedAt));
     const alert = alertBox();
+    // A live redraw re-attaches the verification form: keep the typist's place.
+    const active = document.activeElement;
+    const keep = verify && verify.caseId === c.id && verify.step.el.contains(active) ? active : null;
     replace(el,
       h('div', { class: 'case-head' },
         h('h2', { tabindex: -1 }, t('case.title', { id: c.id })),
@@ -184,6 +187,7 @@ export function createCaseView({ onChanged, user }) {
       escalateOpen ? escalateForm(c) : actions(c, alert),
       messageForm(c),
       timeline(hist));
+    if (keep && keep.isConnected) keep.focus();
   }
 
   function tick() {

@@ -60,7 +60,9 @@ export function select(options, attrs = {}) {
 
 /** Message under a control: kind '' (hint), 'error', 'warn' or 'ok'. */
 export function setMsg(control, text, kind = '') {
-  const msg = document.getElementById(control.id + '-msg');
+  // The control may not be in the document yet (a form being built).
+  const msg = document.getElementById(control.id + '-msg')
+    || (control.parentElement && control.parentElement.querySelector(`#${CSS.escape(control.id)}-msg`));
   if (!msg) return;
   msg.textContent = text || msg.dataset.hint || '';
   msg.className = 'field-msg' + (kind && text ? ' ' + kind : '');

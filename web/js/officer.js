@@ -95,6 +95,10 @@ function build(el, user, live, timers) {
     const alert = alertBox();
     if (message) { alert.textContent = message; alert.hidden = false; }
     const cd = countdown(l.status === 'answered' ? null : rem(l));
+    // A live redraw re-attaches the registry panel: keep the typist's place.
+    const active = document.activeElement;
+    const kept = regPanels.get(l.id);
+    const keep = kept && kept.el.contains(active) ? active : null;
     replace(detail,
       h('div', { class: 'case-head' },
         h('h2', { tabindex: -1 }, t('lk.heading', { id: l.id, case: l.case_id })),
@@ -111,6 +115,7 @@ function build(el, user, live, timers) {
       alert,
       actionBlock(l, alert));
     if (focus) detail.querySelector('h2')?.focus();
+    else if (keep && keep.isConnected) keep.focus();
   }
 
   function caseBlock(c) {

@@ -82,7 +82,7 @@ function failWith(form, err, alert, buttons) {
 // ---- the status summary (shared by both desks) ------------------------------------------
 
 /** The status summary of one application, as the API gives it (nothing more). */
-export function summaryView(s, { withCode = false } = {}) {
+export function summaryView(s, { withCode = false, withMissing = true } = {}) {
   const en = getLang() === 'en';
   const rows = [];
   if (withCode && s.application_code) {
@@ -95,7 +95,7 @@ export function summaryView(s, { withCode = false } = {}) {
     s.overdue ? [' ', badge(t('reg.overdue'), 'danger-badge reg-overdue')] : null]]);
   const collect = en ? s.collect_en : s.collect_vi;
   if (collect) rows.push([t('sum.collect'), collect]);
-  if (s.missing_vi) rows.push([t('sum.missing'), h('span', { class: 'missing-text' }, s.missing_vi)]);
+  if (withMissing && s.missing_vi) rows.push([t('sum.missing'), h('span', { class: 'missing-text' }, s.missing_vi)]);
   return h('dl', { class: `facts one reg-summary${s.overdue ? ' overdue' : ''}` },
     rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
@@ -155,7 +155,8 @@ function applicationView(a) {
       a.type_reason ? h('span', { class: 'small muted' }, named('regreason', a.type_reason)) : null,
       badge(named('regstage', a.stage), `rs rs-${a.stage}`),
       s.overdue ? badge(t('reg.overdue'), 'danger-badge reg-overdue') : null),
-    a.summary ? summaryView(s) : null,
+    // The returned reason has its own box below; the summary would repeat it.
+    a.summary ? summaryView(s, { withMissing: !a.returned_reason }) : null,
     a.returned_reason
       ? h('p', { class: 'reg-returned' }, h('strong', {}, t('reg.returnedReason') + ': '), a.returned_reason)
       : null,

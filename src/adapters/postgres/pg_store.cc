@@ -91,6 +91,11 @@ CREATE TABLE kb_proposals (id BIGSERIAL PRIMARY KEY, article_id BIGINT REFERENCE
 CREATE TABLE acd_events (seq BIGSERIAL PRIMARY KEY, at_ms BIGINT NOT NULL, event TEXT NOT NULL);
 CREATE INDEX acd_events_at ON acd_events(at_ms);
 )SQL"},
+      {4, "call detail records", R"SQL(
+CREATE TABLE calls (id BIGSERIAL PRIMARY KEY, arrived_at BIGINT NOT NULL, case_id BIGINT, record TEXT NOT NULL);
+CREATE INDEX calls_arrived ON calls(arrived_at);
+CREATE INDEX calls_case ON calls(case_id);
+)SQL"},
   };
   return all;
 }
@@ -399,6 +404,23 @@ class PgTx : public WriteTx {
     for (int i = 0; i < r.rows(); ++i) out.push_back({r.i64(i, 0), r.text(i, 1)});
     return out;
   }
+  std::optional<telephony::CallRecord> callById(std::int64_t id) override {
+    auto r = c_.query("SELECT id, record FROM calls WHERE id = $1", Params().add(id));
+    if (r.rows() == 0) return std::nullopt;
+    return telephony::callFromJson(r.i64(0, 0), r.text(0, 1));
+  }
+  std::vector<telephony::CallRecord> calls(std::int64_t from_ms, int limit) override {
+    return readCalls(c_.query("SELECT id, record FROM calls WHERE arrived_at >= $1 ORDER BY id DESC LIMIT $2",
+                              Params().add(from_ms).add(limit)));
+  }
+  std::vector<telephony::CallRecord> callsForCase(std::int64_t case_id) override {
+    return readCalls(c_.query("SELECT id, record FROM calls WHERE case_id = $1 ORDER BY id", Params().add(case_id)));
+  }
+  static std::vector<telephony::CallRecord> readCalls(const postgres::Result& r) {
+    std::vector<telephony::CallRecord> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(telephony::callFromJson(r.i64(i, 0), r.text(i, 1)));
+    return out;
+  }
 
   // ----- writes
   std::int64_t insertUser(const User& u) override {
@@ -524,6 +546,15 @@ class PgTx : public WriteTx {
   }
   void appendAcdEvent(std::int64_t at_ms, const std::string& event) override {
     c_.query("INSERT INTO acd_events(at_ms, event) VALUES ($1, $2)", Params().add(at_ms).add(event));
+  }
+  std::int64_t insertCall(const telephony::CallRecord& c) override {
+    return c_.query("INSERT INTO calls(arrived_at, case_id, record) VALUES ($1, $2, $3) RETURNING id",
+                    Params().add(c.arrived_at).add(c.case_id).add(telephony::toJson(c)))
+        .i64(0, 0);
+  }
+  void updateCall(const telephony::CallRecord& c) override {
+    c_.query("UPDATE calls SET arrived_at = $1, case_id = $2, record = $3 WHERE id = $4",
+             Params().add(c.arrived_at).add(c.case_id).add(telephony::toJson(c)).add(c.id));
   }
   std::int64_t appendAudit(audit::Entry e) override {
     auto head = c_.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");

@@ -188,6 +188,19 @@ CREATE TABLE acd_events (
 CREATE INDEX acd_events_at ON acd_events(at_ms);
 )SQL";
 
+// Call detail records: the indexed columns, and the whole record as JSON
+// (core/telephony/cdr.h), so that the record can grow without migrations.
+const char* kCalls = R"SQL(
+CREATE TABLE calls (
+  id INTEGER PRIMARY KEY,
+  arrived_at BIGINT NOT NULL,
+  case_id BIGINT,
+  record TEXT NOT NULL
+);
+CREATE INDEX calls_arrived ON calls(arrived_at);
+CREATE INDEX calls_case ON calls(case_id);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -195,6 +208,7 @@ const std::vector<Migration>& migrations() {
       {1, "init: users, sessions, categories, cases, look-ups, settings, audit", kInit},
       {2, "knowledge base: articles, versions, proposals", kKnowledgeBase},
       {3, "routing engine event log", kAcdLog},
+      {4, "call detail records", kCalls},
   };
   return all;
 }

@@ -435,8 +435,39 @@ class SqliteTx : public WriteTx {
     while (s.step()) out.push_back({s.i64(0), s.text(1)});
     return out;
   }
+  std::optional<core::telephony::CallRecord> callById(std::int64_t id) override {
+    auto s = db_.prepare("SELECT id, record FROM calls WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return core::telephony::callFromJson(s.i64(0), s.text(1));
+  }
+  std::vector<core::telephony::CallRecord> calls(std::int64_t from_ms, int limit) override {
+    auto s = db_.prepare("SELECT id, record FROM calls WHERE arrived_at >= ? ORDER BY id DESC LIMIT ?");
+    s.bind(1, from_ms).bind(2, limit);
+    std::vector<core::telephony::CallRecord> out;
+    while (s.step()) out.push_back(core::telephony::callFromJson(s.i64(0), s.text(1)));
+    return out;
+  }
+  std::vector<core::telephony::CallRecord> callsForCase(std::int64_t case_id) override {
+    auto s = db_.prepare("SELECT id, record FROM calls WHERE case_id = ? ORDER BY id");
+    s.bind(1, case_id);
+    std::vector<core::telephony::CallRecord> out;
+    while (s.step()) out.push_back(core::telephony::callFromJson(s.i64(0), s.text(1)));
+    return out;
+  }
   void appendAcdEvent(std::int64_t at_ms, const std::string& event_json) override {
     db_.prepare("INSERT INTO acd_events(at_ms, event) VALUES (?, ?)").bind(1, at_ms).bind(2, event_json).run();
+  }
+  std::int64_t insertCall(const core::telephony::CallRecord& c) override {
+    auto s = db_.prepare("INSERT INTO calls(arrived_at, case_id, record) VALUES (?, ?, ?)");
+    s.bind(1, c.arrived_at).bind(2, c.case_id).bind(3, core::telephony::toJson(c));
+    s.run();
+    return db_.lastInsertId();
+  }
+  void updateCall(const core::telephony::CallRecord& c) override {
+    auto s = db_.prepare("UPDATE calls SET arrived_at = ?, case_id = ?, record = ? WHERE id = ?");
+    s.bind(1, c.arrived_at).bind(2, c.case_id).bind(3, core::telephony::toJson(c)).bind(4, c.id);
+    s.run();
   }
   void setKbProposalStatus(std::int64_t id, const std::string& status) override {
     db_.prepare("UPDATE kb_proposals SET status = ? WHERE id = ?").bind(1, status).bind(2, id).run();

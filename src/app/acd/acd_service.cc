@@ -257,7 +257,18 @@ void AcdService::timerLoop() {
   }
 }
 
+void AcdService::addListener(Listener l) { listeners_.push_back(std::move(l)); }
+
+std::optional<core::routing::WaitingInfo> AcdService::waitingInfo(const std::string& contact) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& w : engine_.waiting(nowMillis())) {
+    if (w.contact == contact) return w;
+  }
+  return std::nullopt;
+}
+
 void AcdService::publish(const std::vector<Decision>& ds) {
+  for (const auto& l : listeners_) l(ds);
   bool queues_changed = false;
   for (const auto& d : ds) {
     if (auto* s = std::get_if<AgentStateChanged>(&d)) {

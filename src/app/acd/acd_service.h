@@ -5,6 +5,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -47,6 +48,13 @@ class AcdService {
   std::optional<core::routing::AgentView> agent(const std::string& id) const;
   void ensureAgent(const std::string& id);
 
+  // Called after every batch of decisions (from apply() or the timer), outside
+  // the lock: the telephony service rings phones on Offer, etc. Add before start().
+  using Listener = std::function<void(const std::vector<core::routing::Decision>&)>;
+  void addListener(Listener l);
+  // Position and estimated wait of a waiting contact (for announcements).
+  std::optional<core::routing::WaitingInfo> waitingInfo(const std::string& contact) const;
+
  private:
   void timerLoop();
   // Opens or closes every queue when business hours begin or end (the
@@ -64,6 +72,7 @@ class AcdService {
   bool stopping_ = false;
   std::optional<bool> open_;  // last business-hours state applied
   std::thread timer_;
+  std::vector<Listener> listeners_;
 };
 
 }  // namespace tongdai::app

@@ -19,6 +19,7 @@
 #include "core/audit/chain.h"
 #include "core/common/status.h"
 #include "core/store/records.h"
+#include "core/telephony/cdr.h"
 
 namespace tongdai::core::store {
 
@@ -51,6 +52,11 @@ class ReadTx {
   virtual std::vector<KbProposal> kbProposals(const std::string& status) = 0;
   // The routing engine's event log: (at in unix ms, event JSON) since `from_ms`.
   virtual std::vector<std::pair<std::int64_t, std::string>> acdEvents(std::int64_t from_ms) = 0;
+  // Call detail records.
+  virtual std::optional<telephony::CallRecord> callById(std::int64_t id) = 0;
+  // Newest first, arrived at or after from_ms.
+  virtual std::vector<telephony::CallRecord> calls(std::int64_t from_ms, int limit) = 0;
+  virtual std::vector<telephony::CallRecord> callsForCase(std::int64_t case_id) = 0;
 };
 
 class WriteTx : public ReadTx {
@@ -74,6 +80,8 @@ class WriteTx : public ReadTx {
   virtual std::int64_t insertKbProposal(const KbProposal& p) = 0;
   virtual void setKbProposalStatus(std::int64_t id, const std::string& status) = 0;
   virtual void appendAcdEvent(std::int64_t at_ms, const std::string& event_json) = 0;
+  virtual std::int64_t insertCall(const telephony::CallRecord& c) = 0;
+  virtual void updateCall(const telephony::CallRecord& c) = 0;
   // Fills seq, prev_hash and hash from the chain's current head; returns seq.
   virtual std::int64_t appendAudit(audit::Entry e) = 0;
 };

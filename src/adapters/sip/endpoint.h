@@ -1,0 +1,137 @@
+// SIP and media for the hotline, on libre + librem (Debian's libre 1.1 /
+// librem 0.6; docs/decisions/0014-telephony.md). No libre type leaks out of
+// this header: the application sees calls as ids and events.
+//
+// Contract:
+//  - One event-loop thread owns every libre object (re_main). Public methods
+//    are thread-safe: they hand the work to that thread (mqueue) and return at
+//    once; their effect is reported through the Handler.
+//  - Handler callbacks run on the SIP thread and must not block (hand slow
+//    work, e.g. a registry look-up, to another thread and call back in).
+//  - Calls are ids; an id is never reused within a process. on_ended is
+//    called exactly once per call, whatever ends it (BYE from either side,
+//    CANCEL, failure, RTP timeout, session-timer expiry, stop()).
+//  - Media: G.711 A-law (PT 8) and µ-law (PT 0), 20 ms frames, DTMF by RFC
+//    4733 telephone-events (PT 101 offered) and SIP INFO (application/dtmf-relay,
+//    application/dtmf) as a fallback. Prompts are 8 kHz mono 16-bit WAV files.
+//  - Malformed SIP or RTP never crashes the process and never reaches the app.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/common/status.h"
+
+namespace tongdai::sip {
+
+using CallId = std::uint64_t;
+
+struct EndpointOptions {
+  std::string listen = "127.0.0.1:5060";  // UDP and TCP on the same address
+  std::string realm = "tongdai";          // digest realm of the built-in registrar
+  std::string hotline_number = "19000368";
+  // Sources trusted to deliver calls to the hotline without digest (the
+  // carrier's trunk): IPv4/IPv6 addresses or CIDR blocks. Default: loopback.
+  std::vector<std::string> trunk_allow = {"127.0.0.0/8", "::1/128"};
+  std::string rtp_address = "127.0.0.1";  // where our RTP sockets listen and what SDP announces
+  std::uint16_t rtp_port_min = 20000;
+  std::uint16_t rtp_port_max = 29999;
+  int rtp_timeout_s = 30;          // no RTP from an answered leg for this long: the call ends
+  int max_register_expires_s = 3600;
+  // Flood protection per source address (token buckets); excess gets 503 / is dropped.
+  double invites_per_second_per_source = 20;
+  double registers_per_second_per_source = 10;
+  int max_calls = 2000;
+};
+
+// A REGISTER or call from a registered extension authenticates by digest
+// against this: the HA1 (MD5 of "user:realm:password", hex) for a user, or
+// nullopt when the user does not exist.
+using Ha1Lookup = std::function<std::optional<std::string>(const std::string& user)>;
+
+struct IncomingCall {
+  CallId id = 0;
+  std::string from_user;     // caller's number as the trunk presents it
+  std::string from_display;
+  std::string to_user;       // dialled number (the hotline) or extension
+  std::string source;        // "ip:port" of the sender
+  bool from_trunk = false;   // trusted by address (else: authenticated extension)
+};
+
+struct Registration {
+  std::string user;
+  std::string contact;  // the contact URI the phone registered
+  std::string source;
+  bool active = false;  // false: unregistered or expired
+};
+
+struct Handler {
+  Ha1Lookup ha1_for;
+  std::function<void(const Registration&)> on_registration;
+  // A new call to the hotline (or an extension): answer(), reject() or
+  // ring() it later, from any thread.
+  std::function<void(const IncomingCall&)> on_incoming;
+  std::function<void(CallId, char digit)> on_digit;  // '0'-'9', '*', '#'
+  // A play() finished (not called for loops, or when stopped/replaced).
+  std::function<void(CallId, std::uint64_t play_id)> on_play_done;
+  // Outgoing legs (dial()): ringing, answered, or failed with the SIP status.
+  std::function<void(CallId)> on_ringing;
+  std::function<void(CallId)> on_answered;
+  // Why: "bye_remote", "bye_local", "cancel", "failed:486", "rtp_timeout", "session_timer", "shutdown" ...
+  std::function<void(CallId, const std::string& why)> on_ended;
+  // Optional: things worth a log line (a prompt that cannot be read, no free
+  // RTP port...). Without it they go to stderr.
+  std::function<void(const std::string&)> on_warning;
+};
+
+struct EndpointStats {
+  std::uint64_t calls_active = 0;
+  std::uint64_t calls_total = 0;
+  std::uint64_t rtp_packets_in = 0;
+  std::uint64_t rtp_packets_out = 0;
+  std::uint64_t sip_rejected_untrusted = 0;
+  std::uint64_t sip_rate_limited = 0;
+  std::uint64_t registrations_active = 0;
+  std::uint64_t sip_auth_failed = 0;  // wrong digest (REGISTER or INVITE): 403
+};
+
+class Endpoint {
+ public:
+  // Binds UDP+TCP and starts the SIP thread. Error code "sip_listen" etc.
+  static core::Result<std::unique_ptr<Endpoint>> start(EndpointOptions options, Handler handler);
+  virtual ~Endpoint() = default;  // stops (ends every call) if still running
+
+  // Incoming calls.
+  virtual void ring(CallId call) = 0;    // 180 Ringing
+  virtual void answer(CallId call) = 0;  // 200 OK with our SDP; media flows
+  virtual void reject(CallId call, int status, const std::string& reason) = 0;
+
+  // Plays WAV files one after another (replacing what was playing); `loop`
+  // repeats the list until stopped or replaced (music on hold). Returns the
+  // id reported by on_play_done.
+  virtual std::uint64_t play(CallId call, std::vector<std::string> wav_files, bool loop) = 0;
+  virtual void stopPlayback(CallId call) = 0;
+
+  // Calls the phone registered for `user` (an agent's extension), presenting
+  // the caller's number. on_ringing / on_answered / on_ended follow.
+  virtual CallId dial(const std::string& user, const std::string& caller_number,
+                      const std::string& caller_display) = 0;
+  // Connects two answered calls' media both ways (stops playback on both);
+  // with record_path, writes a stereo 8 kHz 16-bit WAV (left: a, right: b)
+  // until either ends. Unbridge by hanging up one leg, or bridging anew.
+  virtual void bridge(CallId a, CallId b, const std::string& record_path) = 0;
+  virtual void hangup(CallId call) = 0;
+
+  virtual std::vector<Registration> registrations() = 0;
+  virtual EndpointStats stats() = 0;
+  virtual void stop() = 0;  // ends every call, closes sockets, joins the thread
+};
+
+// HA1 for digest: lower-case hex MD5 of "user:realm:password".
+std::string digestHa1(const std::string& user, const std::string& realm, const std::string& password);
+
+}  // namespace tongdai::sip
