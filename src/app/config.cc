@@ -42,6 +42,18 @@ core::Status loadConfigFile(const std::string& path, Config& cfg) {
   take(t, "log_level", cfg.log_level);
   take(t, "registry_url", cfg.registry_url);
   take(t, "registry_token", cfg.registry_token);
+  take(t, "sip_listen", cfg.sip_listen);
+  take(t, "sip_hotline", cfg.sip_hotline);
+  take(t, "rtp_address", cfg.rtp_address);
+  take(t, "prompts_dir", cfg.prompts_dir);
+  take(t, "ivr_file", cfg.ivr_file);
+  take(t, "recordings_dir", cfg.recordings_dir);
+  if (auto* arr = t["sip_trunk_allow"].as_array()) {
+    cfg.sip_trunk_allow.clear();
+    for (const auto& v : *arr) {
+      if (auto text = v.value<std::string>()) cfg.sip_trunk_allow.push_back(*text);
+    }
+  }
   std::int64_t n;
   auto takeInt = [&](const char* key, auto& out) {
     if (auto v = t[key].value<std::int64_t>()) {
@@ -59,6 +71,9 @@ core::Status loadConfigFile(const std::string& path, Config& cfg) {
   takeInt("lookup_limit_per_minute", cfg.lookup_limit_per_minute);
   takeInt("lookup_limit_per_day", cfg.lookup_limit_per_day);
   takeInt("lookup_alert_per_hour", cfg.lookup_alert_per_hour);
+  takeInt("rtp_port_min", cfg.rtp_port_min);
+  takeInt("rtp_port_max", cfg.rtp_port_max);
+  takeInt("recording_retention_days", cfg.recording_retention_days);
   return core::Status::Ok();
 }
 
@@ -73,6 +88,9 @@ core::Status applyEnvironment(Config& cfg) {
   str("TONGDAI_LOG_LEVEL", cfg.log_level);
   str("TONGDAI_REGISTRY_URL", cfg.registry_url);
   str("TONGDAI_REGISTRY_TOKEN", cfg.registry_token);
+  str("TONGDAI_SIP", cfg.sip_listen);
+  str("TONGDAI_PROMPTS_DIR", cfg.prompts_dir);
+  str("TONGDAI_IVR_FILE", cfg.ivr_file);
   struct IntVar {
     const char* name;
     long* target;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/common/status.h"
 
@@ -29,6 +30,17 @@ struct Config {
   int lookup_limit_per_minute = 20;
   int lookup_limit_per_day = 400;
   int lookup_alert_per_hour = 60;
+  // Telephony (SIP): off while sip_listen is "" (`serve --sip HOST:PORT`).
+  std::string sip_listen;
+  std::string sip_hotline = "19000368";
+  std::vector<std::string> sip_trunk_allow = {"127.0.0.0/8", "::1/128"};
+  std::string rtp_address = "127.0.0.1";
+  int rtp_port_min = 20000;
+  int rtp_port_max = 29999;
+  std::string prompts_dir;     // "" = <binary's directory>/prompts (rendered by make build)
+  std::string ivr_file;        // "" = data/ivr/hotline.toml of the sources
+  std::string recordings_dir;  // "" = <data_dir>/recordings
+  int recording_retention_days = 90;
 };
 
 // Applies a TOML file (if path non-empty) then TONGDAI_* environment

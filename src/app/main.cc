@@ -158,12 +158,13 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
 
   app::Config cfg;
-  std::string config_file, data_flag, listen_flag, web_flag, database_flag;
+  std::string config_file, data_flag, listen_flag, web_flag, database_flag, sip_flag;
   auto* serve = cli.add_subcommand("serve", "Chạy máy chủ HTTP / serve the desks and the API");
   serve->add_option("--data", data_flag, "Thư mục dữ liệu / data directory");
   serve->add_option("--listen", listen_flag, "HOST:PORT (mặc định 127.0.0.1:8080)");
   serve->add_option("--config", config_file, "Tệp cấu hình TOML / TOML config file");
   serve->add_option("--web-root", web_flag, "Thư mục giao diện web / web front-end directory");
+  serve->add_option("--sip", sip_flag, "HOST:PORT nhận cuộc gọi SIP (UDP và TCP) / SIP listen address");
   serve->add_option("--database-url", database_flag,
                     "PostgreSQL (conninfo hoặc URL) thay cho SQLite / use PostgreSQL instead of SQLite");
 
@@ -223,6 +224,7 @@ int main(int argc, char** argv) {
   if (!listen_flag.empty()) cfg.listen = listen_flag;
   if (!web_flag.empty()) cfg.web_root = web_flag;
   if (!database_flag.empty()) cfg.database_url = database_flag;
+  if (!sip_flag.empty()) cfg.sip_listen = sip_flag;
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
   return app::serve(cfg);
 }

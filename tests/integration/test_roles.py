@@ -69,7 +69,7 @@ class DocumentedRoutes(ServerTestCase):
             raise AssertionError("propose: %s %s" % (status, proposal))
         cls.ids = {"cases": case["id"], "lookups": lookup["id"], "users": target["id"],
                    "categories": "khac", "articles": article["id"], "proposals": proposal["id"],
-                   "agents": "tdv15"}
+                   "agents": "tdv15", "calls": 1}
 
     def concrete(self, template):
         """The template with real ids substituted."""
@@ -220,6 +220,7 @@ class EverythingAnsweredIsDocumented(DocumentedRoutes):
         "/api/v1/registry", "/api/v1/registry/person", "/api/v1/registry/persons", "/api/v1/registry/application",
         "/api/v1/registry/search", "/api/v1/registry/verify", "/api/v1/registry/audit", "/api/v1/registry/alerts",
         "/api/v1/registry/status", "/api/v1/registry/export", "/api/v1/registry/list",
+        "/api/v1/calls", "/api/v1/calls/{calls}", "/api/v1/calls/{calls}/recording", "/api/v1/cases/{cases}/calls",
     ]
 
     def fill(self, candidate):

@@ -234,18 +234,18 @@ void EndpointImpl::doDial(CallId id, const std::string& user, const std::string&
   mbuf* desc = nullptr;
   if (encodeSdp(*call, &desc, true) != 0) return fail("failed:500");
 
-  // Phones behind NAT register a contact they cannot be reached at: send the
-  // INVITE to where the REGISTER came from when the two differ.
+  // A phone behind NAT registers a private contact it cannot be reached at:
+  // when the contact's IP is not the IP the REGISTER came from, route the
+  // INVITE to that source (as registrars with NAT handling do).
   std::string route;
   uri contact_uri{};
   pl contact_pl{};
   pl_set_str(&contact_pl, binding->contact.c_str());
   sa contact_addr{}, source_addr{};
-  const bool contact_is_ip =
-      uri_decode(&contact_uri, &contact_pl) == 0 &&
-      sa_set(&contact_addr, &contact_uri.host, contact_uri.port ? contact_uri.port : std::uint16_t{SIP_PORT}) == 0;
+  const bool contact_is_ip = uri_decode(&contact_uri, &contact_pl) == 0 &&
+                             sa_set(&contact_addr, &contact_uri.host, SIP_PORT) == 0;
   if (sa_decode(&source_addr, binding->source.data(), binding->source.size()) == 0 &&
-      (!contact_is_ip || !sa_cmp(&contact_addr, &source_addr, SA_ALL))) {
+      (!contact_is_ip || !sa_cmp(&contact_addr, &source_addr, SA_ADDR))) {
     route = "sip:" + binding->source + ";lr";
   }
   const char* routev[1] = {route.c_str()};

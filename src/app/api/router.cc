@@ -25,6 +25,18 @@ void Call::respond(int status, const nlohmann::json& body,
   reply_(std::move(res));
 }
 
+void Call::respondRaw(int status, std::string content_type, std::string body,
+                      std::vector<std::pair<std::string, std::string>> headers) {
+  if (replied_) return;
+  replied_ = true;
+  http::Response res;
+  res.status = status;
+  res.content_type = std::move(content_type);
+  res.headers = std::move(headers);
+  res.body = std::move(body);
+  reply_(std::move(res));
+}
+
 void Call::fail(int status, const core::Error& e) {
   nlohmann::json err = {{"code", e.code}, {"message", english ? e.message_en : e.message_vi}};
   if (!e.field.empty()) err["field"] = e.field;
@@ -256,6 +268,7 @@ Router buildRouter() {
   registerKbRoutes(r);
   registerAcdRoutes(r);
   registerRegistryRoutes(r);
+  registerCallRoutes(r);
   return r;
 }
 

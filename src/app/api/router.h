@@ -29,6 +29,9 @@ class Call {
 
   void respond(int status, const nlohmann::json& body,
                std::vector<std::pair<std::string, std::string>> headers = {});
+  // A body that is not JSON (a recording).
+  void respondRaw(int status, std::string content_type, std::string body,
+                  std::vector<std::pair<std::string, std::string>> headers = {});
   void fail(int status, const core::Error& e);
   // Maps the error code to the usual status (404, 409, 422, 503 ...).
   void fail(const core::Error& e);
@@ -85,6 +88,7 @@ void registerAdminRoutes(Router& r);
 void registerKbRoutes(Router& r);
 void registerAcdRoutes(Router& r);
 void registerRegistryRoutes(Router& r);
+void registerCallRoutes(Router& r);
 void registerSystemRoutes(Router& r);
 Router buildRouter();
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -56,7 +57,8 @@ class SelfServiceTest : public ::testing::Test {
     Answer a = key(d_, id, t_);
     EXPECT_EQ(played(a), (Names{"ss_enter_birth"})) << "12 digits complete the ID";
     EXPECT_TRUE(d_.digit('#', t_ += 300).empty()) << "a '#' after the 12 digits is swallowed";
-    EXPECT_EQ(one<WaitForDigit>(d_.promptsDone(t_ += 6000)).until, t_ + 8000);
+    t_ += 6000;
+    EXPECT_EQ(one<WaitForDigit>(d_.promptsDone(t_)).until, t_ + 8000);
     a = key(d_, birth, t_);
     EXPECT_EQ(a.size(), 2u);
     if (a.size() != 2) return {};
@@ -67,7 +69,8 @@ class SelfServiceTest : public ::testing::Test {
   }
   void started() {
     EXPECT_EQ(played(d_.start(t_)), (Names{"ss_enter_id"}));
-    EXPECT_EQ(one<WaitForDigit>(d_.promptsDone(t_ += 7000)).until, t_ + 8000);
+    t_ += 7000;
+    EXPECT_EQ(one<WaitForDigit>(d_.promptsDone(t_)).until, t_ + 8000);
   }
   SelfServiceDialog d_;
   Millis t_ = 1000;
@@ -81,7 +84,8 @@ TEST_F(SelfServiceTest, VerifiedCallerHearsTheStatusThenAsksForAnOperator) {
   EXPECT_EQ(played(d_.verified({"stage_printed"})),
             (Names{"ss_verified", "stage_printed", "ss_after_status"}));
   EXPECT_TRUE(d_.verifiedCaller());
-  EXPECT_EQ(one<WaitForDigit>(d_.promptsDone(t_ += 9000)).until, t_ + 6000);
+  t_ += 9000;
+  EXPECT_EQ(one<WaitForDigit>(d_.promptsDone(t_)).until, t_ + 6000);
   EXPECT_EQ(played(d_.digit('9', t_ += 1000)), (Names{"stage_printed", "ss_after_status"}));
   EXPECT_EQ(one<Transfer>(d_.digit('0', t_ += 1000)).queue, "calls") << "barge-in";
   EXPECT_TRUE(d_.finished());
@@ -284,9 +288,9 @@ TEST(CallbackTest, InvalidNumbersPolitelyThenGoodbye) {
   Millis t = 5000;
   key(d, "12345", t);
   EXPECT_EQ(played(d.digit('#', t += 100)), (Names{"cb_number_invalid", "cb_enter_number"}));
-  key(d, "0512345678", t);  // 051 is no carrier's prefix
-  EXPECT_EQ(played(d.digit('#', t += 100)), (Names{"cb_number_invalid", "cb_enter_number"}))
-      << "the swallowed '#' only follows a complete number";
+  // 051 is no carrier's prefix: complete at 10 digits, and refused.
+  EXPECT_EQ(played(key(d, "0512345678", t)), (Names{"cb_number_invalid", "cb_enter_number"}));
+  EXPECT_TRUE(d.digit('#', t += 100).empty()) << "'#' after a complete (if invalid) number";
   Answer a = key(d, "02438", t);
   Millis until = one<WaitForDigit>(a).until;
   EXPECT_EQ(played(d.timeout(until)), (Names{"cb_not_created"}));
@@ -327,7 +331,18 @@ TEST(CallbackTest, WrongKeyOnTheReadBack) {
                    {"cb_confirm_number"}));
 }
 
-TEST(CallbackTest, CompleteNumberWithoutHashIsTakenAtTheTimeout) {
+TEST(CallbackTest, InterDigitTimeoutChecksWhatWasKeyed) {
+  CallbackDialog d("");
+  d.start(0);
+  Millis t = 0;
+  // Every valid number completes by itself (10 or 11 digits); what is left at
+  // the inter-digit timeout is checked as it stands, and a partial one refused.
+  Answer a = key(d, "024382", t);
+  EXPECT_EQ(played(d.timeout(one<WaitForDigit>(a).until)),
+            (Names{"cb_number_invalid", "cb_enter_number"}));
+}
+
+TEST(CallbackTest, OldMobileNumberIsReadBackConverted) {
   CallbackDialog d("");
   d.start(0);
   Millis t = 0;

@@ -1,0 +1,144 @@
+// Call detail records and recordings. Supervisors list calls and play
+// recordings (each play is audited: a recording is personal data); case
+// workers see the calls linked to a case.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/api/router.h"
+#include "app/api/views.h"
+
+namespace tongdai::app {
+
+using core::Status;
+using core::telephony::CallRecord;
+using nlohmann::json;
+using Role = core::auth::Role;
+
+namespace {
+
+json msOrNull(std::int64_t ms) {
+  return ms ? json(core::formatLocalIso(core::fromUnix(ms / 1000))) : json(nullptr);
+}
+
+json callView(const CallRecord& c, bool masked) {
+  return {{"id", c.id},
+          {"caller", masked ? maskPhone(c.caller) : c.caller},
+          {"dialled", c.dialled},
+          {"arrived_at", msOrNull(c.arrived_at)},
+          {"answered_at", msOrNull(c.answered_at)},
+          {"ended_at", msOrNull(c.ended_at)},
+          {"duration_s", c.ended_at && c.answered_at ? (c.ended_at - c.answered_at) / 1000 : 0},
+          {"ivr_path", c.ivr_path},
+          {"queue", c.queue},
+          {"queue_wait_s", c.queue_wait_ms / 1000},
+          {"agent", c.agent},
+          {"disposition", c.disposition},
+          {"case_id", c.case_id ? json(*c.case_id) : json(nullptr)},
+          {"has_recording", !c.recording.empty()},
+          {"keyed_id", masked ? maskCitizenId(c.keyed_id) : c.keyed_id},
+          {"keyed_verified", c.keyed_verified},
+          {"callback_number", masked ? maskPhone(c.callback_number) : c.callback_number}};
+}
+
+core::Error callNotFound() {
+  return core::makeError("not_found", "Không tìm thấy cuộc gọi.", "Call not found.");
+}
+
+void listCalls(const CallPtr& call) {
+  std::int64_t from_ms = 0;
+  if (auto from = call->req.queryParam("from"); !from.empty()) {
+    core::TimePoint t;
+    if (!core::parseIso(from, t)) {
+      return call->fail(422, "invalid_query", "Thời điểm 'from' không hợp lệ (ví dụ 2026-11-28).",
+                        "Invalid 'from' (e.g. 2026-11-28).", "from");
+    }
+    from_ms = core::toUnix(t) * 1000;
+  }
+  std::vector<CallRecord> calls;
+  auto st = call->ctx.store().read([&](core::store::ReadTx& tx) {
+    calls = tx.calls(from_ms, 500);
+    return Status::Ok();
+  });
+  if (!st.ok()) return call->fail(st.error());
+  json items = json::array();
+  for (const auto& c : calls) items.push_back(callView(c, true));
+  call->respond(200, {{"items", items}});
+}
+
+void getCall(const CallPtr& call) {
+  auto id = call->idParam("id");
+  if (!id) return;
+  std::optional<CallRecord> c;
+  auto st = call->ctx.store().read([&](core::store::ReadTx& tx) {
+    c = tx.callById(*id);
+    return Status::Ok();
+  });
+  if (!st.ok()) return call->fail(st.error());
+  if (!c) return call->fail(404, callNotFound());
+  call->respond(200, callView(*c, false));
+}
+
+void callsOfCase(const CallPtr& call) {
+  auto id = call->idParam("id");
+  if (!id) return;
+  std::vector<CallRecord> calls;
+  auto st = call->ctx.store().read([&](core::store::ReadTx& tx) {
+    calls = tx.callsForCase(*id);
+    return Status::Ok();
+  });
+  if (!st.ok()) return call->fail(st.error());
+  json items = json::array();
+  for (const auto& c : calls) items.push_back(callView(c, false));
+  call->respond(200, {{"items", items}});
+}
+
+std::string recordingsDir(AppContext& ctx) {
+  const auto& dir = ctx.config().recordings_dir;
+  return dir.empty() ? ctx.config().data_dir + "/recordings" : dir;
+}
+
+// The WAV itself, after an audit entry (who listened to which call, why).
+void recording(const CallPtr& call) {
+  auto id = call->idParam("id");
+  if (!id) return;
+  std::optional<CallRecord> c;
+  auto st = call->ctx.store().read([&](core::store::ReadTx& tx) {
+    c = tx.callById(*id);
+    return Status::Ok();
+  });
+  if (!st.ok()) return call->fail(st.error());
+  if (!c) return call->fail(404, callNotFound());
+  auto path = std::filesystem::path(recordingsDir(call->ctx)) / c->recording;
+  if (c->recording.empty() || !std::filesystem::exists(path)) {
+    return call->fail(404, "recording_not_found", "Cuộc gọi này không có ghi âm (hoặc đã hết thời hạn lưu).",
+                      "This call has no recording (or it has expired).");
+  }
+  auto now = call->ctx.now();
+  Principal who = *call->who;
+  std::int64_t call_id = c->id;
+  auto case_id = c->case_id;
+  std::string file = path.string();
+  commit(call, [who, call_id, case_id, now](core::store::WriteTx& tx) {
+    tx.appendAudit(auditEntry(&who, "call.recording_played", "call", std::to_string(call_id), case_id,
+                              "nghe ghi âm", "", now));
+    return Status::Ok();
+  }, [call, file] {
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream body;
+    body << in.rdbuf();
+    call->respondRaw(200, "audio/wav", body.str(), {{"Cache-Control", "no-store"}});
+  });
+}
+
+}  // namespace
+
+void registerCallRoutes(Router& r) {
+  auto sup = core::auth::bit(Role::supervisor);
+  r.add("GET", "/api/v1/calls", sup, listCalls);
+  r.add("GET", "/api/v1/calls/{id}", sup, getCall);
+  r.add("GET", "/api/v1/calls/{id}/recording", sup, recording);
+  r.add("GET", "/api/v1/cases/{id}/calls", core::auth::kCaseWorkers, callsOfCase);
+}
+
+}  // namespace tongdai::app
