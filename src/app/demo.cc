@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/context.h"
+#include "adapters/sip/endpoint.h"
+#include "app/telephony/call_service.h"
 #include "app/users.h"
 #include "core/registry/geography.h"
 #include "core/calendar/business_calendar.h"
@@ -190,6 +192,16 @@ core::Result<std::vector<DemoLogin>> createDemo(core::store::Store& store, core:
     return core::Status::Ok();
   });
   if (!st.ok()) return st.error();
+  // Every operator's desk phone: SIP extension = login, one demo password.
+  nlohmann::json sip = nlohmann::json::object();
+  for (const auto& u : users) {
+    if (u.role == "operator") sip[u.login] = sip::digestHa1(u.login, "tongdai", demoSipPassword());
+  }
+  auto saved = store.writeSync([&](core::store::WriteTx& tx) {
+    tx.putSetting("sip_accounts", sip.dump());
+    return core::Status::Ok();
+  });
+  if (!saved.ok()) return saved.error();
   return users;
 }
 

@@ -13,6 +13,8 @@
 #include "app/acd/acd_service.h"
 #include "app/registry/registry_service.h"
 #include "app/registry_open.h"
+#include "app/telephony/call_service.h"
+#include "app/telephony/ivr_file.h"
 #include "app/api/router.h"
 #include "app/context.h"
 #include "app/security.h"
@@ -24,14 +26,19 @@ namespace fs = std::filesystem;
 
 std::string storePath(const std::string& data_dir) { return (fs::path(data_dir) / "tongdai.db").string(); }
 
-std::string defaultWebRoot() {
+std::string findNearBinary(const std::string& relative) {
   std::error_code ec;
   auto exe = fs::read_symlink("/proc/self/exe", ec);
   if (ec) return "";
   for (auto dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
-    if (fs::exists(dir / "web" / "index.html")) return (dir / "web").string();
+    if (fs::exists(dir / relative)) return (dir / relative).string();
   }
   return "";
+}
+
+std::string defaultWebRoot() {
+  auto index = findNearBinary("web/index.html");
+  return index.empty() ? "" : fs::path(index).parent_path().string();
 }
 
 namespace {
@@ -55,6 +62,41 @@ std::unique_ptr<core::registry::Registry> openConfiguredRegistry(const Config& c
   }
   spdlog::info("registry: {}", (*opened)->describe());
   return std::move(opened).value();
+}
+
+// The hotline over SIP: the IVR flow file, the rendered prompts, the endpoint.
+std::unique_ptr<CallService> startTelephony(const Config& cfg, AppContext& ctx, AcdService& acd,
+                                            core::registry::Registry* registry, std::string& err) {
+  TelephonyOptions o;
+  o.sip_listen = cfg.sip_listen;
+  o.hotline = cfg.sip_hotline;
+  o.trunk_allow = cfg.sip_trunk_allow;
+  o.rtp_address = cfg.rtp_address;
+  o.rtp_port_min = cfg.rtp_port_min;
+  o.rtp_port_max = cfg.rtp_port_max;
+  o.prompts_dir = cfg.prompts_dir.empty() ? findNearBinary("prompts") : cfg.prompts_dir;
+  o.recordings_dir = cfg.recordings_dir;
+  o.recording_retention_days = cfg.recording_retention_days;
+  std::string ivr = cfg.ivr_file.empty() ? findNearBinary("data/ivr/hotline.toml") : cfg.ivr_file;
+  auto flow = loadIvrFlow(ivr);
+  if (!flow.ok()) {
+    err = ivr + ": " + flow.error().message_en;
+    return nullptr;
+  }
+  // Every prompt the flow and the dialogues can play must exist: a silent IVR is worse than none.
+  auto needed = core::telephony::knownPrompts();
+  for (const auto& name : core::telephony::flowPrompts(flow.value())) needed.push_back(name);
+  needed.push_back("moh");
+  for (const auto& name : needed) {
+    if (!fs::exists(fs::path(o.prompts_dir) / (name + ".wav"))) {
+      err = "prompt " + name + ".wav missing in " + o.prompts_dir + " (run scripts/render-prompts)";
+      return nullptr;
+    }
+  }
+  auto service = std::make_unique<CallService>(ctx, acd, registry, o, std::move(flow).value());
+  err = service->start();
+  if (!err.empty()) return nullptr;
+  return service;
 }
 
 }  // namespace
@@ -91,6 +133,16 @@ int serve(const Config& cfg) {
   RegistryService registry(openConfiguredRegistry(cfg),
                            {cfg.lookup_limit_per_minute, cfg.lookup_limit_per_day, cfg.lookup_alert_per_hour});
   ctx.setRegistry(&registry);
+  std::unique_ptr<CallService> calls;
+  if (!cfg.sip_listen.empty()) {
+    std::string err;
+    calls = startTelephony(cfg, ctx, acd, registry.registry(), err);
+    if (!calls) {
+      spdlog::error("telephony: {}", err);
+      acd.stop();
+      return 5;
+    }
+  }
   Router router = buildRouter();
 
   http::ServerOptions opts;
@@ -142,6 +194,7 @@ int serve(const Config& cfg) {
                opts.static_root.empty() ? "-" : opts.static_root);
   server.run();
   spdlog::info("shutting down: flushing the store");
+  if (calls) calls->stop();
   ctx.setPublisher(nullptr);
   ctx.setUserPublisher(nullptr);
   acd.stop();

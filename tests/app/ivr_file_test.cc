@@ -44,12 +44,12 @@ TEST(IvrFile, HotlineFlowLoads) {
   EXPECT_EQ(std::get<GoTo>(main.keys.at('1')).node, "card");
   EXPECT_TRUE(std::holds_alternative<SelfService>(main.keys.at('2')));
   EXPECT_EQ(std::get<GoTo>(main.keys.at('3')).node, "vneid");
-  EXPECT_EQ(std::get<ToQueue>(main.keys.at('0')).queue, "calls");
+  EXPECT_EQ(std::get<ToQueue>(main.keys.at('0')).queue, "hotline");
   EXPECT_TRUE(std::get<PlayThenBack>(main.keys.at('9')).prompts.empty());
   EXPECT_EQ(main.timeout_ms, 6000);
   EXPECT_EQ(main.max_attempts, 3);
-  EXPECT_EQ(std::get<ToQueue>(main.on_fail).queue, "calls");
-  EXPECT_EQ(std::get<ToQueue>(f.nodes.at("card").keys.at('2')).queue, "calls");
+  EXPECT_EQ(std::get<ToQueue>(main.on_fail).queue, "hotline");
+  EXPECT_EQ(std::get<ToQueue>(f.nodes.at("card").keys.at('2')).queue, "hotline");
   EXPECT_EQ(std::get<PlayThenBack>(f.nodes.at("vneid").keys.at('1')).prompts,
             (std::vector<std::string>{"vneid_info"}));
   const MenuNode& closed = f.nodes.at("closed");
@@ -63,7 +63,7 @@ TEST(IvrFile, HotlineFlowLoads) {
   s.digit('1', 11000);
   auto cmds = s.digit('2', 12000);
   ASSERT_EQ(cmds.size(), 1u);
-  EXPECT_EQ(std::get<Transfer>(cmds[0]).queue, "calls");
+  EXPECT_EQ(std::get<Transfer>(cmds[0]).queue, "hotline");
   EXPECT_EQ(s.path(), "1>2");
   // Out of hours: the hours, then the callback offer.
   IvrSession night(f, false);

@@ -1,6 +1,7 @@
 // Call signalling: who may call (trunk by address, extensions by digest),
 // the life of incoming and outgoing sessions on libre's sipsess, and the one
 // place a call ends (endCall), which guarantees on_ended exactly once.
+#include <algorithm>
 #include <cctype>
 
 #include "adapters/sip/endpoint_impl.h"
@@ -160,8 +161,7 @@ void EndpointImpl::onPendingCancel(void* arg) {
   call.ep->endCall(call, "cancel");
 }
 
-bool EndpointImpl::acceptSession(Call& call, std::uint16_t scode, const char* reason,
-                                 mbuf* desc) {
+bool EndpointImpl::acceptSession(Call& call, std::uint16_t scode, const char* reason, mbuf* desc) {
   release(call.st);  // our transaction gives way to the session's own
   const int err = sipsess_accept(&call.sess, sess_sock_, call.invite, scode, reason, kContactUser,
                                  kSdpType, desc, nullptr, nullptr, false, onOffer, onAnswer,
@@ -251,11 +251,12 @@ void EndpointImpl::doDial(CallId id, const std::string& user, const std::string&
   const char* routev[1] = {route.c_str()};
   const std::string from_uri = "sip:" + safeUser(caller_number) + "@" + local_host_;
   const std::string display = safeDisplay(caller_display);
-  const int err = sipsess_connect(
-      &call->sess, sess_sock_, binding->contact.c_str(), display.empty() ? nullptr : display.c_str(),
-      from_uri.c_str(), kContactUser, route.empty() ? nullptr : routev, route.empty() ? 0 : 1,
-      kSdpType, desc, nullptr, nullptr, false, onOffer, onAnswer, onProgress, onEstablished, onInfo,
-      nullptr, onClose, call.get(), "%s", kAllow);
+  const int err =
+      sipsess_connect(&call->sess, sess_sock_, binding->contact.c_str(),
+                      display.empty() ? nullptr : display.c_str(), from_uri.c_str(), kContactUser,
+                      route.empty() ? nullptr : routev, route.empty() ? 0 : 1, kSdpType, desc,
+                      nullptr, nullptr, false, onOffer, onAnswer, onProgress, onEstablished, onInfo,
+                      nullptr, onClose, call.get(), "%s", kAllow);
   mem_deref(desc);
   if (err) {
     warn("sipsess_connect to " + binding->contact + " failed: " + std::strerror(err));

@@ -4,10 +4,14 @@
 // not found.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
 #include "adapters/sip/endpoint_impl.h"
+#define DEBUG_MODULE "tongdai_sip"
+#define DEBUG_LEVEL 0
+#include <re/re_dbg.h>  // for dbg_init; not part of re.h
 
 namespace tongdai::sip {
 namespace detail {
@@ -37,7 +41,8 @@ int maxFds(int max_calls) {
 }
 
 core::Error sipError(const std::string& code, const std::string& what, int err) {
-  return core::makeError(code, "Không khởi động được SIP: " + what + " (" + std::strerror(err) + ")",
+  return core::makeError(code,
+                         "Không khởi động được SIP: " + what + " (" + std::strerror(err) + ")",
                          "SIP start-up failed: " + what + " (" + std::strerror(err) + ")");
 }
 
@@ -100,8 +105,8 @@ core::Status EndpointImpl::setUp() {
                            "Invalid RTP address: " + options_.rtp_address, "rtp_address");
   }
   if (options_.rtp_port_min >= options_.rtp_port_max) {
-    return core::makeError("sip_rtp_ports", "Dải cổng RTP không hợp lệ",
-                           "Invalid RTP port range", "rtp_port_min");
+    return core::makeError("sip_rtp_ports", "Dải cổng RTP không hợp lệ", "Invalid RTP port range",
+                           "rtp_port_min");
   }
   err = sip_alloc(&sip_, nullptr, 256, 256, 256, "tongdai", onSipExit, this);
   if (err) return sipError("sip_listen", "sip_alloc", err);
@@ -144,18 +149,21 @@ void EndpointImpl::tearDown() {
   tmr_cancel(&shutdown_tmr_);
   release(lsnr_);
   release(sess_sock_);
-  if (sip_ && !shutting_down_) release(sip_);  // never got as far as sip_close
+  // Ours to free if sip_close never ran (failed set-up) or completed; after
+  // a forced close the remaining holders free it.
+  if (!shutting_down_ || sip_exited_) release(sip_);
   release(tx_mb_);
   release(mq_);
 }
 
-void EndpointImpl::post(std::function<void()> fn) {
+bool EndpointImpl::post(std::function<void()> fn) {
   std::lock_guard lock(queue_mu_);
-  if (!accepting_) return;
+  if (!accepting_) return false;  // stopped: the work is dropped
   const bool wake = queue_.empty();
   queue_.push_back(std::move(fn));
   // One wake-up per batch: the loop drains everything queued so far.
   if (wake) mqueue_push(mq_, 0, nullptr);
+  return true;
 }
 
 void EndpointImpl::onQueue(int, void*, void* arg) {
@@ -228,17 +236,19 @@ void EndpointImpl::beginShutdown() {
   sip_close(sip_, false);
 }
 
+// libre's sip destructor, after sip_close(sip, false), takes a reference
+// back and calls this: the stack is idle and ours to free after the loop.
 void EndpointImpl::onSipExit(void* arg) {
   auto* self = static_cast<EndpointImpl*>(arg);
   if (!self->shutting_down_) return;
-  self->sip_ = nullptr;
+  self->sip_exited_ = true;
   tmr_cancel(&self->shutdown_tmr_);
   re_cancel();
 }
 
 void EndpointImpl::onShutdownTimeout(void* arg) {
   auto* self = static_cast<EndpointImpl*>(arg);
-  if (self->sip_) sip_close(self->sip_, true);
+  sip_close(self->sip_, true);  // abort what is still pending
   re_cancel();
 }
 
@@ -314,10 +324,14 @@ std::vector<Registration> EndpointImpl::registrations() {
   if (std::this_thread::get_id() == loop_id_) return collect();
   auto promise = std::make_shared<std::promise<std::vector<Registration>>>();
   auto result = promise->get_future();
-  post([promise, collect] { promise->set_value(collect()); });
-  // A stopped endpoint drops the task: wait briefly, then report nothing.
+  if (!post([promise, collect] { promise->set_value(collect()); })) return {};
+  // The loop may stop before it gets to the task: do not wait for ever.
   if (result.wait_for(std::chrono::seconds(5)) != std::future_status::ready) return {};
-  return result.get();
+  try {
+    return result.get();
+  } catch (const std::future_error&) {  // dropped unrun by a stopping loop
+    return {};
+  }
 }
 
 EndpointStats EndpointImpl::stats() {
@@ -349,7 +363,12 @@ void EndpointImpl::stop() {
 }  // namespace detail
 
 core::Result<std::unique_ptr<Endpoint>> Endpoint::start(EndpointOptions options, Handler handler) {
-  std::call_once(detail::g_libre_once, [] { detail::g_libre_err = libre_init(); });
+  std::call_once(detail::g_libre_once, [] {
+    detail::g_libre_err = libre_init();
+    // libre warns on stderr about every undecodable datagram: a flood of
+    // garbage must not become a flood of log lines. Errors still show.
+    dbg_init(DBG_ERR, DBG_NONE);
+  });
   if (detail::g_libre_err) {
     return detail::sipError("sip_init", "libre_init", detail::g_libre_err);
   }

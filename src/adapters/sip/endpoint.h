@@ -6,15 +6,23 @@
 //  - One event-loop thread owns every libre object (re_main). Public methods
 //    are thread-safe: they hand the work to that thread (mqueue) and return at
 //    once; their effect is reported through the Handler.
-//  - Handler callbacks run on the SIP thread and must not block (hand slow
-//    work, e.g. a registry look-up, to another thread and call back in).
+//  - Handler callbacks run on the SIP thread and must not block or throw
+//    (hand slow work, e.g. a registry look-up, to another thread and call
+//    back in). ha1_for is called there too, per REGISTER and per INVITE from
+//    an extension: an in-memory look-up.
 //  - Calls are ids; an id is never reused within a process. on_ended is
 //    called exactly once per call, whatever ends it (BYE from either side,
-//    CANCEL, failure, RTP timeout, session-timer expiry, stop()).
+//    CANCEL, failure, RTP timeout, stop()), also for a dial() that fails at
+//    once. libre 1.1 has no session timers (RFC 4028): a dead phone or a lost
+//    BYE is caught by the RTP timeout instead.
 //  - Media: G.711 A-law (PT 8) and µ-law (PT 0), 20 ms frames, DTMF by RFC
 //    4733 telephone-events (PT 101 offered) and SIP INFO (application/dtmf-relay,
 //    application/dtmf) as a fallback. Prompts are 8 kHz mono 16-bit WAV files.
 //  - Malformed SIP or RTP never crashes the process and never reaches the app.
+//  - Admission: an INVITE from a trunk_allow source must be for the hotline
+//    (else 404); from anywhere else it is challenged (401) and must carry the
+//    digest of an extension (wrong: 403, counted), for the hotline or a known
+//    extension (else 404). Flooding sources get 503 (stateless).
 #pragma once
 
 #include <cstdint>
@@ -40,9 +48,11 @@ struct EndpointOptions {
   std::string rtp_address = "127.0.0.1";  // where our RTP sockets listen and what SDP announces
   std::uint16_t rtp_port_min = 20000;
   std::uint16_t rtp_port_max = 29999;
-  int rtp_timeout_s = 30;          // no RTP from an answered leg for this long: the call ends
+  int rtp_timeout_s = 30;  // no RTP from an answered leg for this long: the call ends
+                           // (not while its SDP says it sends nothing: hold); 0: off
   int max_register_expires_s = 3600;
-  // Flood protection per source address (token buckets); excess gets 503 / is dropped.
+  // Flood protection per source address (token buckets, bursts of one
+  // second's worth); excess gets a stateless 503 (OPTIONS: dropped). 0: no limit.
   double invites_per_second_per_source = 20;
   double registers_per_second_per_source = 10;
   int max_calls = 2000;
@@ -55,11 +65,11 @@ using Ha1Lookup = std::function<std::optional<std::string>(const std::string& us
 
 struct IncomingCall {
   CallId id = 0;
-  std::string from_user;     // caller's number as the trunk presents it
+  std::string from_user;  // caller's number as the trunk presents it
   std::string from_display;
-  std::string to_user;       // dialled number (the hotline) or extension
-  std::string source;        // "ip:port" of the sender
-  bool from_trunk = false;   // trusted by address (else: authenticated extension)
+  std::string to_user;      // dialled number (the hotline) or extension
+  std::string source;       // "ip:port" of the sender
+  bool from_trunk = false;  // trusted by address (else: authenticated extension)
 };
 
 struct Registration {
@@ -73,15 +83,23 @@ struct Handler {
   Ha1Lookup ha1_for;
   std::function<void(const Registration&)> on_registration;
   // A new call to the hotline (or an extension): answer(), reject() or
-  // ring() it later, from any thread.
+  // ring() it later, from any thread. The caller has had 100 Trying; the
+  // INVITE waits (retransmissions absorbed) until the application decides.
+  // If the caller cancels first, on_ended(id, "cancel") follows.
   std::function<void(const IncomingCall&)> on_incoming;
-  std::function<void(CallId, char digit)> on_digit;  // '0'-'9', '*', '#'
+  // '0'-'9', '*', '#'; once per key press (RFC 4733: at the event's first
+  // packet, or at its end if the start was lost; or a SIP INFO).
+  std::function<void(CallId, char digit)> on_digit;
   // A play() finished (not called for loops, or when stopped/replaced).
   std::function<void(CallId, std::uint64_t play_id)> on_play_done;
   // Outgoing legs (dial()): ringing, answered, or failed with the SIP status.
   std::function<void(CallId)> on_ringing;
   std::function<void(CallId)> on_answered;
-  // Why: "bye_remote", "bye_local", "cancel", "failed:486", "rtp_timeout", "session_timer", "shutdown" ...
+  // Why: "bye_remote" (the other side hung up), "bye_local" (hangup()),
+  // "cancel" (caller gave up before the answer), "rejected:<code>" (reject()),
+  // "failed:<code>" (outgoing leg refused, 404 = not registered, 408 = no
+  // answer), "ack_timeout" (our 200 was never ACKed), "rtp_timeout",
+  // "peer_ended" (the bridged leg ended first), "shutdown" (stop()).
   std::function<void(CallId, const std::string& why)> on_ended;
   // Optional: things worth a log line (a prompt that cannot be read, no free
   // RTP port...). Without it they go to stderr.
@@ -105,33 +123,49 @@ class Endpoint {
   static core::Result<std::unique_ptr<Endpoint>> start(EndpointOptions options, Handler handler);
   virtual ~Endpoint() = default;  // stops (ends every call) if still running
 
-  // Incoming calls.
+  // Incoming calls (ignored once answered or ended).
   virtual void ring(CallId call) = 0;    // 180 Ringing
   virtual void answer(CallId call) = 0;  // 200 OK with our SDP; media flows
+  // status 300-699 (else 480); on_ended(call, "rejected:<status>") follows.
   virtual void reject(CallId call, int status, const std::string& reason) = 0;
 
   // Plays WAV files one after another (replacing what was playing); `loop`
   // repeats the list until stopped or replaced (music on hold). Returns the
-  // id reported by on_play_done.
+  // id reported by on_play_done. Files are decoded once per endpoint and
+  // shared by all calls (re-read when changed on disk); 8 kHz mono 16-bit
+  // PCM, A-law or µ-law WAV; a file that cannot be read is skipped (and
+  // reported through on_warning). Before answer() it starts at the answer.
+  // While a bridged leg plays, its peer's audio to it is muted.
   virtual std::uint64_t play(CallId call, std::vector<std::string> wav_files, bool loop) = 0;
   virtual void stopPlayback(CallId call) = 0;
 
-  // Calls the phone registered for `user` (an agent's extension), presenting
-  // the caller's number. on_ringing / on_answered / on_ended follow.
+  // Calls the phone registered for `user` (an agent's extension; its newest
+  // binding), presenting the caller's number. on_ringing / on_answered /
+  // on_ended follow; not registered: on_ended(id, "failed:404").
   virtual CallId dial(const std::string& user, const std::string& caller_number,
                       const std::string& caller_display) = 0;
   // Connects two answered calls' media both ways (stops playback on both);
   // with record_path, writes a stereo 8 kHz 16-bit WAV (left: a, right: b)
-  // until either ends. Unbridge by hanging up one leg, or bridging anew.
+  // until either ends; its length is the bridged wall time (silence where no
+  // packet came). Unbridge by hanging up one leg (which ends the other too:
+  // "peer_ended"), or bridging anew (earlier partners stay up, unbridged).
+  // The directory must exist.
   virtual void bridge(CallId a, CallId b, const std::string& record_path) = 0;
+  // BYE; CANCEL for an outgoing leg not answered yet; 480 for an incoming
+  // call not answered yet. on_ended(call, "bye_local").
   virtual void hangup(CallId call) = 0;
 
+  // The active bindings (asks the SIP thread and waits for its answer).
   virtual std::vector<Registration> registrations() = 0;
   virtual EndpointStats stats() = 0;
-  virtual void stop() = 0;  // ends every call, closes sockets, joins the thread
+  // Ends every call (on_ended "shutdown"; BYE/CANCEL sent, up to 2 s for
+  // their answers), closes sockets, joins the thread. Called from a handler
+  // it cannot join itself: the thread then ends right after that callback.
+  virtual void stop() = 0;
 };
 
 // HA1 for digest: lower-case hex MD5 of "user:realm:password".
-std::string digestHa1(const std::string& user, const std::string& realm, const std::string& password);
+std::string digestHa1(const std::string& user, const std::string& realm,
+                      const std::string& password);
 
 }  // namespace tongdai::sip

@@ -90,7 +90,7 @@ struct Call {
   bool have_remote = false;
   bool got_rtp = false;
   bool remote_sends = true;  // false when its SDP says recvonly/inactive: no RTP to expect
-  bool alaw = true;  // codec we send (and expect)
+  bool alaw = true;          // codec we send (and expect)
   int telev_pt = kPtTelephoneEvent;
   std::uint32_t tx_ts = 0;
   bool tx_marker = true;
@@ -137,7 +137,7 @@ class EndpointImpl final : public Endpoint {
   // ---- everything below runs on the SIP thread ----
 
   // endpoint.cc
-  void post(std::function<void()> fn);  // any thread
+  bool post(std::function<void()> fn);  // any thread; false once stopped
   void runLoop(std::promise<core::Status>* ready);
   core::Status setUp();
   void tearDown();
@@ -159,8 +159,8 @@ class EndpointImpl final : public Endpoint {
   void challenge(const sip_msg* msg, bool stale);
   std::string makeNonce(const sa& src, std::uint64_t now_s) const;
   bool nonceFresh(const pl& nonce, const sa& src, std::uint64_t now_s) const;
-  void updateBinding(const std::string& user, const std::string& contact,
-                     const std::string& source, std::uint32_t expires_s);
+  void updateBinding(const std::string& user, const std::string& contact, const std::string& source,
+                     std::uint32_t expires_s);
   void expireBindings(std::uint64_t now_ms);
   const Binding* newestBinding(const std::string& user) const;
 
@@ -193,8 +193,7 @@ class EndpointImpl final : public Endpoint {
   void receiveTelephoneEvent(Call& call, mbuf* mb);
   void reportDigit(Call& call, char digit);
   void sendAudio(Call& call, const std::uint8_t* g711, std::size_t n);
-  void doPlay(Call& call, std::uint64_t play_id, const std::vector<std::string>& files,
-              bool loop);
+  void doPlay(Call& call, std::uint64_t play_id, const std::vector<std::string>& files, bool loop);
   void sendNextFrame(Call& call);
   void doBridge(Call& a, Call& b, const std::string& record_path);
   void unbridge(Call& call);  // detaches both legs, closes the recording
@@ -235,6 +234,7 @@ class EndpointImpl final : public Endpoint {
   std::uint64_t tick_next_ms_ = 0;
   mbuf* tx_mb_ = nullptr;  // reused for every RTP packet we send
   bool shutting_down_ = false;
+  bool sip_exited_ = false;  // sip_close completed: sip_ is ours to release
 
   std::unordered_map<CallId, std::unique_ptr<Call>> calls_;
   std::vector<std::unique_ptr<Call>> graveyard_;  // destroyed outside libre callbacks

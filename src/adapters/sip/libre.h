@@ -1,7 +1,13 @@
 // The one place libre/librem headers are included (internal to
 // src/adapters/sip). They are C headers that assume <stdint.h> and friends
 // were included before, and re_mem.h trips g++'s -Wvolatile in C++20.
+// Without RELEASE, re_mbuf.h's inline helpers execute `int3` (SIGTRAP: the
+// process dies) on a position past the end; a server must not do that.
 #pragma once
+
+#ifndef RELEASE
+#define RELEASE 1
+#endif
 
 #include <cstdarg>
 #include <cstdint>

@@ -56,7 +56,7 @@ void Recording::writeDue(std::uint64_t now_ms) {
 
 void Recording::close(std::uint64_t now_ms) {
   writeDue(now_ms);
-  release(file);  // aufile writes the final WAV sizes as it goes
+  release(file);  // aufile fills in the WAV header sizes only now, on close
 }
 
 Recording::~Recording() { release(file); }
@@ -77,12 +77,12 @@ bool EndpointImpl::openMedia(Call& call) {
   }
   // Our offer lists A-law first: the Vietnamese network is A-law.
   if (!err) {
-    err = sdp_format_add(nullptr, call.sdpm, false, "8", "PCMA", 8000, 1, nullptr, nullptr,
-                         nullptr, false, nullptr);
+    err = sdp_format_add(nullptr, call.sdpm, false, "8", "PCMA", 8000, 1, nullptr, nullptr, nullptr,
+                         false, nullptr);
   }
   if (!err) {
-    err = sdp_format_add(nullptr, call.sdpm, false, "0", "PCMU", 8000, 1, nullptr, nullptr,
-                         nullptr, false, nullptr);
+    err = sdp_format_add(nullptr, call.sdpm, false, "0", "PCMU", 8000, 1, nullptr, nullptr, nullptr,
+                         false, nullptr);
   }
   if (!err) {
     err = sdp_format_add(nullptr, call.sdpm, false, "101", telev_rtpfmt, 8000, 1, nullptr, nullptr,
@@ -99,7 +99,8 @@ bool EndpointImpl::openMedia(Call& call) {
 }
 
 bool EndpointImpl::applyRemoteSdp(Call& call, mbuf* body, bool offer) {
-  if (!body || mbuf_get_left(body) == 0) return !offer;  // nothing new (e.g. a bare re-INVITE answer)
+  if (!body || mbuf_get_left(body) == 0)
+    return !offer;  // nothing new (e.g. a bare re-INVITE answer)
   const std::size_t pos = body->pos;
   const int err = sdp_decode(call.sdp, body, offer);
   body->pos = pos;  // sipsess looks at the body after us
@@ -179,9 +180,8 @@ void EndpointImpl::receiveAudio(Call& call, const rtp_header& hdr, mbuf* mb) {
 void EndpointImpl::sendAudio(Call& call, const std::uint8_t* g711, std::size_t n) {
   if (!call.have_remote || !call.rtp) return;
   mbuf* mb = tx_mb_;
-  mbuf_rewind(mb);
+  mbuf_set_end(mb, RTP_HEADER_SIZE);  // room for the header rtp_send writes in front
   mbuf_set_pos(mb, RTP_HEADER_SIZE);
-  mbuf_set_end(mb, RTP_HEADER_SIZE);
   if (mbuf_write_mem(mb, g711, n) != 0) return;
   mbuf_set_pos(mb, RTP_HEADER_SIZE);
   const int pt = call.alaw ? kPtPcma : kPtPcmu;

@@ -187,8 +187,9 @@ std::string EndpointImpl::makeNonce(const sa& src, std::uint64_t now_s) const {
 bool EndpointImpl::nonceFresh(const pl& nonce, const sa& src, std::uint64_t now_s) const {
   if (nonce.l != 8 + 2 * MD5_SIZE) return false;
   const std::string text = toString(nonce);
+  const std::string stamp_hex = text.substr(0, 8);
   char* end = nullptr;
-  const unsigned long long stamp = std::strtoull(text.substr(0, 8).c_str(), &end, 16);
+  const unsigned long long stamp = std::strtoull(stamp_hex.c_str(), &end, 16);
   if (!end || *end != '\0' || stamp > now_s || now_s - stamp > kNonceLifetimeS) return false;
   return makeNonce(src, stamp) == text;
 }

@@ -213,8 +213,9 @@ std::vector<Decision> AcdService::apply(const Event& e) {
   {
     std::lock_guard lock(mutex_);
     ds = applyLocked(e, nowMillis(), true);
+    nudged_ = true;  // the next deadline may have moved: the timer re-reads it
   }
-  cv_.notify_all();  // the next deadline may have moved
+  cv_.notify_all();
   publish(ds);
   return ds;
 }
@@ -240,8 +241,9 @@ void AcdService::timerLoop() {
     if (auto next = engine_.nextDeadline()) {
       wake = std::min(wake, std::chrono::system_clock::time_point(std::chrono::milliseconds(*next)));
     }
-    cv_.wait_until(lock, wake, [this] { return stopping_; });
+    cv_.wait_until(lock, wake, [this] { return stopping_ || nudged_; });
     if (stopping_) break;
+    nudged_ = false;
     if (auto ds = followBusinessHoursLocked(); !ds.empty()) {
       lock.unlock();
       publish(ds);
@@ -258,6 +260,14 @@ void AcdService::timerLoop() {
 }
 
 void AcdService::addListener(Listener l) { listeners_.push_back(std::move(l)); }
+
+void AcdService::calendarChanged() {
+  {
+    std::lock_guard lock(mutex_);
+    nudged_ = true;
+  }
+  cv_.notify_all();
+}
 
 std::optional<core::routing::WaitingInfo> AcdService::waitingInfo(const std::string& contact) const {
   std::lock_guard lock(mutex_);

@@ -52,6 +52,8 @@ class AcdService {
   // the lock: the telephony service rings phones on Offer, etc. Add before start().
   using Listener = std::function<void(const std::vector<core::routing::Decision>&)>;
   void addListener(Listener l);
+  // The admins changed the business calendar: open or close queues now.
+  void calendarChanged();
   // Position and estimated wait of a waiting contact (for announcements).
   std::optional<core::routing::WaitingInfo> waitingInfo(const std::string& contact) const;
 
@@ -70,6 +72,7 @@ class AcdService {
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  bool nudged_ = false;
   std::optional<bool> open_;  // last business-hours state applied
   std::thread timer_;
   std::vector<Listener> listeners_;

@@ -1,5 +1,6 @@
 // Administration: users, categories, business hours and holidays, SLA
 // targets, the audit log.
+#include "app/acd/acd_service.h"
 #include "app/api/router.h"
 #include "app/api/views.h"
 #include "app/security.h"
@@ -264,6 +265,7 @@ void putCalendar(const CallPtr& call) {
     return Status::Ok();
   }, [call, shared] {
     call->ctx.setCalendar(shared);
+    if (auto* acd = call->ctx.acd()) acd->calendarChanged();
     call->respond(200, core::calendar::calendarSpecToJson(shared->spec()));
   });
 }

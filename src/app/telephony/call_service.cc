@@ -1,0 +1,768 @@
+#include "app/telephony/call_service.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "app/acd/acd_service.h"
+#include "app/context.h"
+#include "core/cases/case.h"
+#include "core/sla/sla.h"
+#include "core/registry/rules.h"
+#include "core/telephony/keypad.h"
+
+namespace tongdai::app {
+
+namespace fs = std::filesystem;
+namespace tel = core::telephony;
+namespace routing = core::routing;
+using nlohmann::json;
+
+namespace {
+
+// Everything a dialogue can ask of the shell (the IVR's Command and the
+// keypad dialogues' DialogCommand, which share most alternatives).
+std::vector<CallService::Step> steps(std::vector<tel::Command> cmds) {
+  std::vector<CallService::Step> out;
+  for (auto& c : cmds) std::visit([&](auto&& v) { out.emplace_back(std::move(v)); }, c);
+  return out;
+}
+std::vector<CallService::Step> steps(std::vector<tel::DialogCommand> cmds) {
+  std::vector<CallService::Step> out;
+  for (auto& c : cmds) std::visit([&](auto&& v) { out.emplace_back(std::move(v)); }, c);
+  return out;
+}
+
+tel::Millis nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::string demoSipPassword() { return "demo-sip-2026"; }
+
+// One caller's leg and where it is in its journey.
+struct CallService::Call {
+  enum class Phase { ivr, self_service, callback, queued, ringing, connected, ending };
+  sip::CallId id = 0;
+  tel::CallRecord cdr;
+  std::unique_ptr<tel::IvrSession> ivr;
+  std::unique_ptr<tel::SelfServiceDialog> self_service;
+  std::unique_ptr<tel::CallbackDialog> callback;
+  Phase phase = Phase::ivr;
+  std::string contact;        // routing engine id
+  sip::CallId agent_leg = 0;  // ringing or connected agent
+  std::string agent;
+  tel::Millis deadline = 0;   // dialogue time-out, 0 = none
+  tel::Millis next_announce = 0;
+  bool announcing = false;
+  int self_service_failures = 0;
+};
+
+CallService::CallService(AppContext& ctx, AcdService& acd, core::registry::Registry* registry,
+                         TelephonyOptions options, tel::IvrFlow flow)
+    : ctx_(ctx), acd_(acd), registry_(registry), options_(std::move(options)), flow_(std::move(flow)) {
+  if (options_.recordings_dir.empty()) options_.recordings_dir = ctx_.config().data_dir + "/recordings";
+}
+
+CallService::~CallService() { stop(); }
+
+// Cases the hotline opens by itself (callbacks) need an author: a disabled
+// account that can never log in ("!" is no argon2id hash).
+core::Status CallService::ensureSystemUser() {
+  return ctx_.store().writeSync([this](core::store::WriteTx& tx) {
+    if (auto u = tx.userByLogin("tongdai")) {
+      system_user_ = u->id;
+      return core::Status::Ok();
+    }
+    core::store::User u;
+    u.login = "tongdai";
+    u.name = "Tổng đài tự động (IVR)";
+    u.role = core::auth::Role::admin;
+    u.password_hash = "!";
+    u.disabled = true;
+    u.created_at = u.updated_at = core::toUnix(ctx_.now());
+    system_user_ = tx.insertUser(u);
+    return core::Status::Ok();
+  });
+}
+
+std::string CallService::start() {
+  std::error_code ec;
+  fs::create_directories(options_.recordings_dir, ec);
+  if (auto st = ensureSystemUser(); !st.ok()) return st.error().message_en;
+  sip::EndpointOptions eo;
+  eo.listen = options_.sip_listen;
+  eo.hotline_number = options_.hotline;
+  eo.trunk_allow = options_.trunk_allow;
+  eo.rtp_address = options_.rtp_address;
+  eo.rtp_port_min = std::uint16_t(options_.rtp_port_min);
+  eo.rtp_port_max = std::uint16_t(options_.rtp_port_max);
+  sip::Handler h;
+  h.ha1_for = [this](const std::string& user) { return ha1For(user); };
+  h.on_registration = [this](const sip::Registration& r) {
+    spdlog::info("sip: extension {} {}", r.user, r.active ? "registered" : "unregistered");
+    {
+      std::lock_guard lock(mutex_);
+      registered_[r.user] = r.active;
+    }
+    ctx_.publish({{"type", "phone.registration"}, {"agent", r.user}, {"registered", r.active}},
+                 core::auth::kCaseWorkers);
+  };
+  h.on_incoming = [this](const sip::IncomingCall& in) { onIncoming(in); };
+  h.on_digit = [this](sip::CallId id, char d) { onDigit(id, d); };
+  h.on_play_done = [this](sip::CallId id, std::uint64_t p) { onPlayDone(id, p); };
+  h.on_ringing = [](sip::CallId) {};
+  h.on_answered = [this](sip::CallId leg) { onAnswered(leg); };
+  h.on_ended = [this](sip::CallId id, const std::string& why) { onEnded(id, why); };
+  auto started = sip::Endpoint::start(eo, h);
+  if (!started.ok()) return started.error().message_en;
+  endpoint_ = std::move(started).value();
+  acd_.addListener([this](const std::vector<routing::Decision>& ds) { onDecisions(ds); });
+  timer_ = std::thread([this] { timerLoop(); });
+  spdlog::info("sip: listening on {} for {}", options_.sip_listen, options_.hotline);
+  return "";
+}
+
+void CallService::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (timer_.joinable()) timer_.join();
+  if (endpoint_) endpoint_->stop();
+}
+
+sip::EndpointStats CallService::stats() { return endpoint_ ? endpoint_->stats() : sip::EndpointStats{}; }
+
+std::optional<std::string> CallService::ha1For(const std::string& user) {
+  std::optional<std::string> text;
+  ctx_.store().read([&](core::store::ReadTx& tx) {
+    text = tx.setting("sip_accounts");
+    return core::Status::Ok();
+  });
+  if (!text) return std::nullopt;
+  auto j = json::parse(*text, nullptr, false);
+  if (!j.is_object() || !j.contains(user) || !j[user].is_string()) return std::nullopt;
+  return j[user].get<std::string>();
+}
+
+std::string CallService::promptPath(const std::string& name) const {
+  return options_.prompts_dir + "/" + name + ".wav";
+}
+
+std::vector<std::string> CallService::promptPaths(const std::vector<std::string>& names) const {
+  std::vector<std::string> out;
+  for (const auto& n : names) out.push_back(promptPath(n));
+  return out;
+}
+
+// ---- the caller's journey ------------------------------------------------------
+
+void CallService::onIncoming(const sip::IncomingCall& in) {
+  auto call = std::make_unique<Call>();
+  call->id = in.id;
+  call->cdr.caller = in.from_user;
+  call->cdr.dialled = in.to_user;
+  call->cdr.arrived_at = nowMs();
+  call->contact = "call-" + std::to_string(call->cdr.arrived_at) + "-" + std::to_string(in.id);
+  bool open = ctx_.settings().calendar->isOpen(ctx_.now());
+  call->ivr = std::make_unique<tel::IvrSession>(flow_, open);
+  {
+    std::lock_guard lock(mutex_);
+    calls_[in.id] = std::move(call);
+  }
+  endpoint_->answer(in.id);
+  tel::Millis now = nowMs();
+  std::vector<Step> cmds;
+  {
+    std::lock_guard lock(mutex_);
+    cmds = steps(calls_[in.id]->ivr->start(now));
+  }
+  run(in.id, std::move(cmds));
+}
+
+// A non-empty answer supersedes what was running (ivr.h's protocol): the
+// playback stops (a new Play replaces it anyway) and the time-out is disarmed.
+void CallService::run(sip::CallId id, std::vector<Step> cmds) {
+  if (cmds.empty()) return;
+  bool plays = false;
+  for (const auto& c : cmds) plays = plays || std::holds_alternative<tel::Play>(c);
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = calls_.find(id); it != calls_.end()) it->second->deadline = 0;
+  }
+  if (!plays) endpoint_->stopPlayback(id);
+  for (auto& cmd : cmds) {
+    if (auto* play = std::get_if<tel::Play>(&cmd)) {
+      endpoint_->play(id, promptPaths(play->prompts), false);
+    } else if (auto* wait = std::get_if<tel::WaitForDigit>(&cmd)) {
+      std::lock_guard lock(mutex_);
+      if (auto it = calls_.find(id); it != calls_.end()) it->second->deadline = wait->until;
+      cv_.notify_all();
+    } else if (auto* transfer = std::get_if<tel::Transfer>(&cmd)) {
+      enqueue(id, transfer->queue);
+    } else if (std::holds_alternative<tel::Hangup>(cmd)) {
+      endpoint_->hangup(id);
+    } else if (std::holds_alternative<tel::StartSelfService>(cmd)) {
+      startSelfService(id);
+    } else if (std::holds_alternative<tel::StartCallbackOffer>(cmd)) {
+      startCallbackOffer(id);
+    } else if (auto* verify = std::get_if<tel::VerifyIdentity>(&cmd)) {
+      verifyIdentity(id, verify->id, verify->birth_date);
+    } else if (auto* cb = std::get_if<tel::CreateCallback>(&cmd)) {
+      createCallback(id, cb->number);
+    }
+  }
+}
+
+// Which dialogue owns the caller's keys and prompts right now.
+std::vector<CallService::Step> CallService::dispatch(Call& c, const Event& e, tel::Millis now) {
+  auto feed = [&](auto& dialog) {
+    if (e.digit) return steps(dialog.digit(e.digit, now));
+    if (e.prompts_done) return steps(dialog.promptsDone(now));
+    return steps(dialog.timeout(now));
+  };
+  switch (c.phase) {
+    case Call::Phase::ivr: return feed(*c.ivr);
+    case Call::Phase::self_service: return feed(*c.self_service);
+    case Call::Phase::callback: return feed(*c.callback);
+    default: return {};
+  }
+}
+
+void CallService::onDigit(sip::CallId id, char d) {
+  std::vector<Step> cmds;
+  bool request_callback = false;
+  std::string contact;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = calls_.find(id);
+    if (it == calls_.end()) return;
+    Call& c = *it->second;
+    if (c.phase == Call::Phase::queued && d == '1') {
+      // "Press 1 to be called back": the contact keeps its place in the queue.
+      request_callback = true;
+      contact = c.contact;
+      c.cdr.disposition = "callback";
+      c.cdr.callback_number = c.cdr.caller;
+      c.phase = Call::Phase::ending;
+    } else {
+      c.deadline = 0;
+      cmds = dispatch(c, Event{d, false}, nowMs());
+      if (c.phase == Call::Phase::ivr) c.cdr.ivr_path = c.ivr->path();
+    }
+  }
+  if (request_callback) {
+    acd_.apply(routing::CallbackRequested{contact});
+    createCallback(id, "");
+    return;
+  }
+  run(id, std::move(cmds));
+}
+
+void CallService::onPlayDone(sip::CallId id, std::uint64_t) {
+  std::vector<Step> cmds;
+  bool resume_music = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = calls_.find(id);
+    if (it == calls_.end()) return;
+    Call& c = *it->second;
+    if (c.phase == Call::Phase::queued) {
+      resume_music = c.announcing;
+      c.announcing = false;
+    } else {
+      cmds = dispatch(c, Event{0, true}, nowMs());
+    }
+  }
+  if (resume_music) endpoint_->play(id, {promptPath("moh")}, true);
+  run(id, std::move(cmds));
+}
+
+void CallService::enqueue(sip::CallId id, const std::string& queue) {
+  std::string contact;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = calls_.find(id);
+    if (it == calls_.end()) return;
+    Call& c = *it->second;
+    c.phase = Call::Phase::queued;
+    c.deadline = 0;
+    c.cdr.queue = queue;
+    c.cdr.queued_at = nowMs();
+    // "Please hold" first, then music; position and wait every announce_every_s.
+    c.announcing = true;
+    c.next_announce = c.cdr.queued_at + std::int64_t(options_.announce_every_s) * 1000;
+    contact = c.contact;
+    by_contact_[contact] = id;
+  }
+  endpoint_->play(id, {promptPath("queue_hold")}, false);
+  acd_.apply(routing::ContactArrived{contact, queue, 0, routing::Media::call});
+}
+
+// Position and estimated wait, in Vietnamese, then the music again.
+void CallService::announce(sip::CallId id, const std::string& contact) {
+  auto w = acd_.waitingInfo(contact);
+  if (!w) return;
+  std::vector<std::string> names = tel::positionPrompts(w->position);
+  int minutes = int((w->estimated_wait + 59'999) / 60'000);
+  if (minutes > 0) {
+    auto wait = tel::waitPrompts(minutes);
+    names.insert(names.end(), wait.begin(), wait.end());
+  }
+  names.push_back("queue_callback_offer");
+  {
+    std::lock_guard lock(mutex_);
+    auto it = calls_.find(id);
+    if (it == calls_.end() || it->second->phase != Call::Phase::queued) return;
+    it->second->announcing = true;
+  }
+  endpoint_->play(id, promptPaths(names), false);
+}
+
+void CallService::onDecisions(const std::vector<routing::Decision>& ds) {
+  for (const auto& d : ds) {
+    if (auto* o = std::get_if<routing::Offer>(&d)) {
+      offer(o->contact, o->agent);
+    } else if (auto* c = std::get_if<routing::OfferCancelled>(&d)) {
+      sip::CallId leg = 0;
+      {
+        std::lock_guard lock(mutex_);
+        auto it = by_contact_.find(c->contact);
+        if (it == by_contact_.end()) continue;
+        auto call = calls_.find(it->second);
+        if (call == calls_.end() || call->second->phase != Call::Phase::ringing) continue;
+        leg = call->second->agent_leg;
+        agent_legs_.erase(leg);
+        call->second->agent_leg = 0;
+        call->second->agent.clear();
+        call->second->phase = Call::Phase::queued;
+      }
+      if (leg) endpoint_->hangup(leg);  // ring time-out: the engine offers the next agent
+    } else if (auto* r = std::get_if<routing::ContactRejected>(&d)) {
+      spdlog::info("call {} refused by the queue: {}", r->contact, r->reason);
+      sip::CallId id = 0;
+      {
+        std::lock_guard lock(mutex_);
+        auto it = by_contact_.find(r->contact);
+        if (it == by_contact_.end()) continue;
+        id = it->second;
+        if (auto call = calls_.find(id); call != calls_.end()) {
+          call->second->cdr.disposition = r->reason == "closed" ? "out_of_hours" : "failed";
+          call->second->phase = Call::Phase::ending;
+        }
+      }
+      endpoint_->play(id, {promptPath("queue_full")}, false);
+      hangupAfter(id, 6000);
+    }
+  }
+}
+
+void CallService::offer(const std::string& contact, const std::string& agent) {
+  sip::CallId caller = 0;
+  json pop;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = by_contact_.find(contact);
+    if (it == by_contact_.end()) return;
+    caller = it->second;
+    auto call = calls_.find(caller);
+    if (call == calls_.end()) return;
+    Call& c = *call->second;
+    // Our own copy of the registrar's state: asking the SIP thread here could
+    // wait on a SIP callback that waits on this mutex.
+    auto reg = registered_.find(agent);
+    if (reg == registered_.end() || !reg->second) {
+      c.phase = Call::Phase::queued;
+    } else {
+      c.agent_leg = endpoint_->dial(agent, c.cdr.caller, "1900 0368");
+      c.agent = agent;
+      c.phase = Call::Phase::ringing;
+      agent_legs_[c.agent_leg] = caller;
+      pop = {{"type", "call.offered"},
+             {"agent", agent},
+             {"contact", contact},
+             {"caller", c.cdr.caller},
+             {"ivr_path", c.cdr.ivr_path},
+             {"keyed_id", c.cdr.keyed_id},
+             {"keyed_verified", c.cdr.keyed_verified},
+             {"waited_s", (nowMs() - c.cdr.queued_at) / 1000}};
+    }
+  }
+  spdlog::info("call {} offered to {} ({})", contact, agent, pop.is_null() ? "phone not registered" : "ringing");
+  if (pop.is_null()) {
+    // The agent's phone is not registered: decline, the engine tries someone else.
+    acd_.apply(routing::OfferDeclined{contact, agent});
+    return;
+  }
+  pop["earlier_cases"] = earlierCases(pop["caller"].get<std::string>());
+  ctx_.publishTo(agent, pop);
+}
+
+// The caller's earlier cases (by phone), newest first: the screen pop's history.
+json CallService::earlierCases(const std::string& caller) {
+  json out = json::array();
+  auto phone = core::cases::validatePhone(caller);
+  if (!phone.ok()) return out;
+  ctx_.store().read([&](core::store::ReadTx& tx) {
+    core::store::CaseQuery q;
+    q.phone = phone.value();
+    q.per_page = 5;
+    for (const auto& c : tx.searchCases(q).items) {
+      out.push_back({{"id", c.id},
+                     {"status", core::cases::toString(c.status)},
+                     {"category", c.category},
+                     {"created_at", core::formatLocalIso(c.created_at)}});
+    }
+    return core::Status::Ok();
+  });
+  return out;
+}
+
+void CallService::onAnswered(sip::CallId leg) {
+  sip::CallId caller = 0;
+  std::string contact, agent, recording;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = agent_legs_.find(leg);
+    if (it == agent_legs_.end()) return;
+    caller = it->second;
+    auto call = calls_.find(caller);
+    if (call == calls_.end()) return;
+    Call& c = *call->second;
+    c.phase = Call::Phase::connected;
+    c.cdr.answered_at = nowMs();
+    c.cdr.agent = c.agent;
+    c.cdr.queue_wait_ms = c.cdr.answered_at - c.cdr.queued_at;
+    c.cdr.recording = c.contact + ".wav";
+    c.cdr.recording_expires_at = c.cdr.answered_at / 1000 + std::int64_t(options_.recording_retention_days) * 86400;
+    contact = c.contact;
+    agent = c.agent;
+    recording = options_.recordings_dir + "/" + c.cdr.recording;
+  }
+  spdlog::info("call {} answered by {}", contact, agent);
+  acd_.apply(routing::OfferAnswered{contact, agent});
+  endpoint_->bridge(caller, leg, recording);
+  openCaseForAnsweredCall(caller);
+}
+
+// A case for every answered call, prefilled from the call, assigned to the agent.
+void CallService::openCaseForAnsweredCall(sip::CallId id) {
+  core::cases::Case c;
+  std::string agent, ivr_path, keyed;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = calls_.find(id);
+    if (it == calls_.end()) return;
+    const auto& cdr = it->second->cdr;
+    agent = cdr.agent;
+    ivr_path = cdr.ivr_path;
+    keyed = cdr.keyed_verified ? cdr.keyed_id : "";
+    auto phone = core::cases::validatePhone(cdr.caller);
+    if (phone.ok()) c.contact.phone = phone.value();
+  }
+  c.channel = core::cases::Channel::phone;
+  c.citizen_id = keyed;
+  c.category = options_.case_category;
+  c.description = "Cuộc gọi đến 1900 0368" + (ivr_path.empty() ? std::string() : "; lựa chọn IVR: " + ivr_path) +
+                  ". Tổng đài viên bổ sung nội dung.";
+  auto now = ctx_.now();
+  auto settings = ctx_.settings();
+  c.created_at = c.updated_at = now;
+  ctx_.store().write(
+      [this, c, agent, now, settings, id](core::store::WriteTx& tx) mutable -> core::Status {
+        auto user = tx.userByLogin(agent);
+        if (!user) return core::makeError("not_found", "Không tìm thấy tổng đài viên.", "Agent not found.");
+        c.created_by = user->id;
+        c.assignee_id = user->id;
+        core::sla::startClock(c, *settings.sla, *settings.calendar);
+        c.id = tx.insertCase(c);
+        tx.appendCaseEvent({0, c.id, core::toUnix(now), user->id, "created", json{{"channel", "phone"}}.dump()});
+        tx.appendAudit(auditEntry(nullptr, "case.create", "case", std::to_string(c.id), c.id, "cuộc gọi đến",
+                                  json{{"agent", agent}}.dump(), now));
+        std::lock_guard lock(mutex_);
+        if (auto it = calls_.find(id); it != calls_.end()) it->second->cdr.case_id = c.id;
+        return core::Status::Ok();
+      },
+      [this, agent, id](core::Status st) {
+        if (!st.ok()) return;
+        std::optional<std::int64_t> case_id;
+        {
+          std::lock_guard lock(mutex_);
+          if (auto it = calls_.find(id); it != calls_.end()) case_id = it->second->cdr.case_id;
+        }
+        if (case_id) ctx_.publishTo(agent, {{"type", "call.answered"}, {"agent", agent}, {"case_id", *case_id}});
+      });
+}
+
+void CallService::onEnded(sip::CallId id, const std::string& why) {
+  // An agent's leg ending.
+  sip::CallId caller = 0;
+  std::string contact, agent;
+  bool declined = false, hang_caller = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = agent_legs_.find(id); it != agent_legs_.end()) {
+      caller = it->second;
+      agent_legs_.erase(it);
+      auto call = calls_.find(caller);
+      if (call == calls_.end()) return;
+      Call& c = *call->second;
+      contact = c.contact;
+      agent = c.agent;
+      if (c.phase == Call::Phase::ringing && c.agent_leg == id) {
+        // Busy, declined or unreachable: back to waiting, the engine re-offers.
+        c.phase = Call::Phase::queued;
+        c.agent_leg = 0;
+        c.agent.clear();
+        declined = true;
+      } else if (c.phase == Call::Phase::connected) {
+        hang_caller = true;
+      }
+    }
+  }
+  if (caller) {
+    spdlog::info("call {}: {}'s phone leg ended ({})", contact, agent, why);
+    if (declined) acd_.apply(routing::OfferDeclined{contact, agent});
+    if (hang_caller) endpoint_->hangup(caller);
+    return;
+  }
+  finish(id, why);
+}
+
+// The caller's leg ended: tell the engine, close the agent's leg, write the CDR.
+void CallService::finish(sip::CallId id, const std::string& why) {
+  std::unique_ptr<Call> call;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = calls_.find(id);
+    if (it == calls_.end()) return;
+    call = std::move(it->second);
+    calls_.erase(it);
+    by_contact_.erase(call->contact);
+    if (call->agent_leg) agent_legs_.erase(call->agent_leg);
+  }
+  Call& c = *call;
+  c.cdr.ended_at = nowMs();
+  switch (c.phase) {
+    case Call::Phase::ivr:
+    case Call::Phase::self_service:
+    case Call::Phase::callback:
+      if (c.cdr.disposition.empty()) c.cdr.disposition = "abandoned_ivr";
+      break;
+    case Call::Phase::queued:
+    case Call::Phase::ringing:
+      c.cdr.disposition = "abandoned_queue";
+      c.cdr.queue_wait_ms = c.cdr.ended_at - c.cdr.queued_at;
+      acd_.apply(routing::ContactAbandoned{c.contact});
+      break;
+    case Call::Phase::connected:
+      c.cdr.disposition = "answered";
+      acd_.apply(routing::ContactEnded{c.contact});
+      break;
+    case Call::Phase::ending:
+      if (c.cdr.disposition.empty()) c.cdr.disposition = "failed";
+      break;
+  }
+  if (c.agent_leg) endpoint_->hangup(c.agent_leg);
+  spdlog::info("call {} ended ({}): {}", c.contact, why, c.cdr.disposition);
+  saveCdr(c.cdr);
+}
+
+void CallService::saveCdr(const tel::CallRecord& cdr) {
+  ctx_.store().write(
+      [cdr](core::store::WriteTx& tx) {
+        tx.insertCall(cdr);
+        return core::Status::Ok();
+      },
+      nullptr);
+}
+
+void CallService::hangupAfter(sip::CallId id, tel::Millis delay) {
+  std::lock_guard lock(mutex_);
+  if (auto it = calls_.find(id); it != calls_.end()) {
+    it->second->deadline = nowMs() + delay;
+    it->second->phase = Call::Phase::ending;
+  }
+  cv_.notify_all();
+}
+
+// ---- dialogues ---------------------------------------------------------------
+
+void CallService::startSelfService(sip::CallId id) {
+  std::vector<Step> cmds;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = calls_.find(id);
+    if (it == calls_.end()) return;
+    Call& c = *it->second;
+    c.phase = Call::Phase::self_service;
+    tel::SelfServiceOptions so;
+    so.operator_queue = options_.queue;
+    c.self_service = std::make_unique<tel::SelfServiceDialog>(so);
+    cmds = steps(c.self_service->start(nowMs()));
+  }
+  run(id, std::move(cmds));
+}
+
+void CallService::startCallbackOffer(sip::CallId id) {
+  std::vector<Step> cmds;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = calls_.find(id);
+    if (it == calls_.end()) return;
+    Call& c = *it->second;
+    c.phase = Call::Phase::callback;
+    c.callback = std::make_unique<tel::CallbackDialog>(c.cdr.caller);
+    cmds = steps(c.callback->start(nowMs()));
+  }
+  run(id, std::move(cmds));
+}
+
+// Self-service: the registry look-up runs on a worker; it is audited as
+// self-service (no staff actor, the call as the purpose).
+void CallService::verifyIdentity(sip::CallId id, const std::string& citizen_id, const std::string& birth_date) {
+  std::string contact;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = calls_.find(id);
+    if (it == calls_.end()) return;
+    it->second->cdr.keyed_id = citizen_id;
+    contact = it->second->contact;
+  }
+  ctx_.workers().post([this, id, citizen_id, birth_date, contact] {
+    std::optional<std::vector<std::string>> stage_prompts;
+    if (registry_) stage_prompts = selfServiceStatus(citizen_id, birth_date);
+    bool verified = stage_prompts.has_value();
+    auto now = ctx_.now();
+    ctx_.store().write(
+        [citizen_id, contact, verified, now](core::store::WriteTx& tx) {
+          core::audit::Entry e = auditEntry(nullptr, "registry.self_service", "person", citizen_id, std::nullopt,
+                                            "tự phục vụ qua tổng đài", json{{"call", contact}, {"verified", verified}}.dump(),
+                                            now);
+          e.actor_login = "ivr";
+          tx.appendAudit(e);
+          return core::Status::Ok();
+        },
+        [this, id, stage_prompts](core::Status st) {
+          std::vector<Step> cmds;
+          {
+            std::lock_guard lock(mutex_);
+            auto it = calls_.find(id);
+            if (it == calls_.end() || !it->second->self_service) return;
+            Call& c = *it->second;
+            bool ok = st.ok() && stage_prompts.has_value();
+            c.cdr.keyed_verified = ok;
+            if (!st.ok()) cmds = steps(c.self_service->lookupFailed());
+            else cmds = steps(ok ? c.self_service->verified(*stage_prompts) : c.self_service->notVerified());
+          }
+          run(id, std::move(cmds));
+        });
+  });
+}
+
+// The stage prompts of the caller's current application, or nullopt when the
+// ID and birth date (ddmmyyyy) do not match one person.
+std::optional<std::vector<std::string>> CallService::selfServiceStatus(const std::string& citizen_id,
+                                                                       const std::string& birth_date) {
+  auto rec = registry_->personById(citizen_id);
+  if (!rec.ok() || !rec->has_value()) return std::nullopt;
+  const auto& p = (*rec)->person;
+  auto stated = core::registry::PartialDate::parse(birth_date);  // "YYYY-MM-DD"
+  if (!stated || p.birth_date.year != stated->year || (p.birth_date.month && p.birth_date.month != stated->month) ||
+      (p.birth_date.day && p.birth_date.day != stated->day))
+    return std::nullopt;
+  const auto* current = core::registry::currentApplication(**rec);
+  if (!current) return tel::stagePrompts("none");
+  auto today = core::registry::localDay(core::toUnix(ctx_.now()));
+  auto summary = core::registry::summarise(*current, today);
+  return tel::statusPrompts(summary.stage, current->delivery, summary.overdue);
+}
+
+// A callback case: out of hours (number confirmed by keypad) or "press 1" in the queue.
+void CallService::createCallback(sip::CallId id, const std::string& number) {
+  std::string caller, path;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = calls_.find(id);
+    if (it == calls_.end()) return;
+    Call& c = *it->second;
+    if (!number.empty()) c.cdr.callback_number = number;
+    if (c.cdr.disposition.empty()) c.cdr.disposition = c.phase == Call::Phase::callback ? "out_of_hours" : "callback";
+    caller = c.cdr.callback_number.empty() ? c.cdr.caller : c.cdr.callback_number;
+    path = c.cdr.ivr_path;
+  }
+  core::cases::Case c;
+  c.channel = core::cases::Channel::phone;
+  auto phone = core::cases::validatePhone(caller);
+  if (phone.ok()) c.contact.phone = phone.value();
+  c.category = options_.case_category;
+  c.description = "Công dân đề nghị gọi lại qua tổng đài 1900 0368" +
+                  (path.empty() ? std::string() : " (lựa chọn IVR: " + path + ")") + ".";
+  c.tags = {"goi_lai"};
+  auto now = ctx_.now();
+  auto settings = ctx_.settings();
+  c.created_at = c.updated_at = now;
+  ctx_.store().write(
+      [this, c, now, settings, id](core::store::WriteTx& tx) mutable {
+        c.created_by = system_user_;
+        core::sla::startClock(c, *settings.sla, *settings.calendar);
+        c.id = tx.insertCase(c);
+        tx.appendCaseEvent({0, c.id, core::toUnix(now), system_user_, "created",
+                            json{{"channel", "phone"}, {"callback", true}}.dump()});
+        tx.appendAudit(auditEntry(nullptr, "case.create", "case", std::to_string(c.id), c.id, "yêu cầu gọi lại", "", now));
+        std::lock_guard lock(mutex_);
+        if (auto it = calls_.find(id); it != calls_.end()) it->second->cdr.case_id = c.id;
+        return core::Status::Ok();
+      },
+      nullptr);
+  bool from_queue = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = calls_.find(id);
+    from_queue = it != calls_.end() && it->second->phase == Call::Phase::ending;
+  }
+  if (from_queue) {
+    endpoint_->play(id, {promptPath("queue_callback_ok")}, false);
+    hangupAfter(id, 8000);
+  }
+}
+
+// ---- time ---------------------------------------------------------------------
+
+void CallService::timerLoop() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
+    if (stopping_) break;
+    tel::Millis now = nowMs();
+    std::vector<sip::CallId> timed_out, hang, announce_ids;
+    std::vector<std::string> announce_contacts;
+    for (auto& [id, c] : calls_) {
+      if (c->deadline && now >= c->deadline) {
+        c->deadline = 0;
+        (c->phase == Call::Phase::ending ? hang : timed_out).push_back(id);
+      }
+      if (c->phase == Call::Phase::queued && !c->announcing && now >= c->next_announce) {
+        c->next_announce = now + std::int64_t(options_.announce_every_s) * 1000;
+        announce_ids.push_back(id);
+        announce_contacts.push_back(c->contact);
+      }
+    }
+    std::vector<std::pair<sip::CallId, std::vector<Step>>> work;
+    for (auto id : timed_out) work.emplace_back(id, dispatch(*calls_[id], Event{0, false}, now));
+    lock.unlock();
+    for (auto id : hang) endpoint_->hangup(id);
+    for (auto& [id, cmds] : work) run(id, std::move(cmds));
+    for (std::size_t i = 0; i < announce_ids.size(); ++i) announce(announce_ids[i], announce_contacts[i]);
+    lock.lock();
+  }
+}
+
+}  // namespace tongdai::app

@@ -1,0 +1,128 @@
+// The hotline in the running server: calls from the SIP endpoint go through
+// the IVR (core/telephony), self-service and callback dialogues, then queue in
+// the routing engine (AcdService); an offer rings the chosen agent's phone,
+// the answer bridges and records both legs, opens a case and pops it on the
+// agent's desk; every call leaves a CDR.
+//
+// Threads: endpoint callbacks arrive on the SIP thread; routing decisions on
+// whichever thread applied the event; a small timer thread fires IVR
+// time-outs and queue announcements. One mutex guards the call table; no
+// endpoint or store call is made while holding it.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <optional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/sip/endpoint.h"
+#include "core/registry/registry.h"
+#include "core/routing/routing.h"
+#include "core/telephony/cdr.h"
+#include "core/telephony/ivr.h"
+#include "core/telephony/keypad.h"
+
+namespace tongdai::app {
+
+class AppContext;
+class AcdService;
+
+struct TelephonyOptions {
+  std::string sip_listen;  // "" = telephony off
+  std::string hotline = "19000368";
+  std::vector<std::string> trunk_allow = {"127.0.0.0/8", "::1/128"};
+  std::string rtp_address = "127.0.0.1";
+  int rtp_port_min = 20000;
+  int rtp_port_max = 29999;
+  std::string prompts_dir = "var/prompts";
+  std::string ivr_file;         // "" = data/ivr/hotline.toml next to the sources
+  std::string recordings_dir;   // "" = <data_dir>/recordings
+  int recording_retention_days = 90;
+  int announce_every_s = 30;    // position and estimated wait while queued
+  std::string queue = "hotline";  // the routing engine's queue for calls (defaultAcdConfig)
+  std::string case_category = "the.tien_do";  // agents re-classify
+};
+
+class CallService {
+ public:
+  using Step = std::variant<core::telephony::Play, core::telephony::WaitForDigit, core::telephony::Transfer,
+                            core::telephony::StartSelfService, core::telephony::StartCallbackOffer,
+                            core::telephony::Hangup, core::telephony::VerifyIdentity,
+                            core::telephony::CreateCallback>;
+  CallService(AppContext& ctx, AcdService& acd, core::registry::Registry* registry, TelephonyOptions options,
+              core::telephony::IvrFlow flow);
+  ~CallService();
+  // Binds SIP and starts the timer thread; error text on failure.
+  std::string start();
+  void stop();
+  sip::EndpointStats stats();
+
+ private:
+  struct Call;
+  // Endpoint events (SIP thread).
+  void onIncoming(const sip::IncomingCall& in);
+  void onDigit(sip::CallId id, char d);
+  void onPlayDone(sip::CallId id, std::uint64_t play);
+  void onAnswered(sip::CallId leg);
+  void onEnded(sip::CallId id, const std::string& why);
+  // Routing decisions.
+  void onDecisions(const std::vector<core::routing::Decision>& ds);
+  void timerLoop();
+
+  // What a dialogue reacts to: a key, the end of its prompts, or (neither) its time-out.
+  struct Event {
+    char digit = 0;
+    bool prompts_done = false;
+  };
+  std::vector<Step> dispatch(Call& c, const Event& e, core::telephony::Millis now);
+  void run(sip::CallId id, std::vector<Step> cmds);
+  void enqueue(sip::CallId id, const std::string& queue);
+  void announce(sip::CallId id, const std::string& contact);
+  void offer(const std::string& contact, const std::string& agent);
+  nlohmann::json earlierCases(const std::string& caller);
+  void finish(sip::CallId id, const std::string& why);
+  void saveCdr(const core::telephony::CallRecord& cdr);
+  void hangupAfter(sip::CallId id, core::telephony::Millis delay);
+  void startSelfService(sip::CallId id);
+  void startCallbackOffer(sip::CallId id);
+  void verifyIdentity(sip::CallId id, const std::string& citizen_id, const std::string& birth_date);
+  std::optional<std::vector<std::string>> selfServiceStatus(const std::string& citizen_id,
+                                                            const std::string& birth_date);
+  void createCallback(sip::CallId id, const std::string& number);
+  std::string promptPath(const std::string& name) const;
+  std::vector<std::string> promptPaths(const std::vector<std::string>& names) const;
+  void openCaseForAnsweredCall(sip::CallId id);
+  std::optional<std::string> ha1For(const std::string& user);
+  core::Status ensureSystemUser();
+
+  AppContext& ctx_;
+  AcdService& acd_;
+  core::registry::Registry* registry_;
+  TelephonyOptions options_;
+  core::telephony::IvrFlow flow_;
+  std::unique_ptr<sip::Endpoint> endpoint_;
+  std::int64_t system_user_ = 0;
+
+  std::mutex mutex_;
+  std::map<sip::CallId, std::unique_ptr<Call>> calls_;  // callers' legs
+  std::map<sip::CallId, sip::CallId> agent_legs_;       // agent leg -> caller leg
+  std::map<std::string, sip::CallId> by_contact_;       // routing contact id -> caller leg
+  std::map<std::string, bool> registered_;              // extension -> phone registered
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread timer_;
+};
+
+// Loads the agents' SIP secrets: the setting "sip_accounts" ({login: ha1}).
+// The demo stores one per operator (extension = login, password
+// demo-sip-2026).
+std::string demoSipPassword();
+
+}  // namespace tongdai::app

@@ -1,0 +1,329 @@
+"""The hotline end to end: the real tongdai with SIP on, SIPp as the carrier's
+trunk (a caller pressing keys with RFC 4733 events from Debian's sip-tester
+pcaps) and as the agents' desk phones (register with digest, answer), checked
+through the CDRs, cases, recordings and the audit log over the HTTP API.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+import wave
+
+from helpers import HOST, ServerTestCase, free_port, start_server
+
+SOURCE = os.environ.get("TONGDAI_SOURCE") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SIP_DIR = os.path.join(SOURCE, "tests", "sip")
+PCAPS = "/usr/share/sip-tester"
+SIPP = shutil.which("sipp")
+SIP_PASSWORD = "demo-sip-2026"
+BINH_ID = "001085004721"  # a demo caller in the demo registry, born 14/03/1985
+
+CALLER_HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="tongdai e2e caller">
+  <send retrans="500"><![CDATA[
+      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: "Cong Dan" <sip:%(caller)s@[local_ip]:[local_port]>;tag=[pid]uac[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: <sip:%(caller)s@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=sipp 1 1 IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[media_ip_type] [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 8 0 101
+      a=rtpmap:8 PCMA/8000
+      a=rtpmap:0 PCMU/8000
+      a=rtpmap:101 telephone-event/8000
+      a=fmtp:101 0-15
+      a=ptime:20
+  ]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="183" optional="true"/>
+  <recv response="200" rrs="true"/>
+  <send><![CDATA[
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: "Cong Dan" <sip:%(caller)s@[local_ip]:[local_port]>;tag=[pid]uac[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Contact: <sip:%(caller)s@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+  ]]></send>
+"""
+
+CALLER_BYE = """
+  <send retrans="500"><![CDATA[
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: "Cong Dan" <sip:%(caller)s@[local_ip]:[local_port]>;tag=[pid]uac[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 2 BYE
+      Contact: <sip:%(caller)s@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+  ]]></send>
+  <recv response="200"/>
+</scenario>
+"""
+
+WAIT_FOR_BYE = """
+  <recv request="BYE"/>
+  <send><![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+  ]]></send>
+</scenario>
+"""
+
+
+def keys_xml(keys, gap_ms=350):
+    """RFC 4733 events for each key, from Debian's pcaps."""
+    out = []
+    for k in keys:
+        name = {"#": "pound", "*": "star"}.get(k, k)
+        out.append('  <nop><action><exec play_pcap_audio="%s/dtmf_2833_%s.pcap"/></action></nop>\n'
+                   '  <pause milliseconds="%d"/>\n' % (PCAPS, name, gap_ms))
+    return "".join(out)
+
+
+class TelephonyBase(ServerTestCase):
+    """A server with SIP on; `open_now` sets the business calendar around the clock or shut."""
+
+    open_now = True
+
+    @classmethod
+    def setUpClass(cls):
+        if not SIPP:
+            raise AssertionError("sipp (Debian's sip-tester) is not installed: scripts/install-deps installs it")
+        cls.sip_port = free_port()
+        cls.tmp = tempfile.mkdtemp(prefix="tongdai-sip-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, True)
+        cls.srv = start_server(cls, extra_args=["--sip", "%s:%d" % (HOST, cls.sip_port)],
+                               env={"TONGDAI_PROMPTS_DIR": os.environ.get("TONGDAI_PROMPTS_DIR", "")})
+        cls.admin = cls.srv.client()
+        cls.admin.login("quantri")
+        cls.sup = cls.srv.client()
+        cls.sup.login("giamsat")
+        cls.set_hours(cls.open_now)
+
+    @classmethod
+    def set_hours(cls, open_now):
+        status, _, cal = cls.admin.get("/api/v1/settings/calendar")
+        assert status == 200, cal
+        day = [["00:00", "24:00"]] if open_now else []
+        cal["week"] = {d: day for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+        cal["days_off"] = []
+        cal["make_up_workdays"] = []
+        status, _, body = cls.admin.request("PUT", "/api/v1/settings/calendar", cal)
+        assert status == 200, body
+        time.sleep(0.3)  # the routing engine opens/closes its queues on the change
+
+    # --- SIPp processes
+
+    def sipp(self, scenario, extra, timeout=60):
+        port = free_port()
+        args = [SIPP, "%s:%d" % (HOST, self.sip_port), "-sf", scenario, "-m", "1", "-i", HOST, "-p", str(port),
+                "-mi", HOST, "-mp", str(free_port()), "-nostdin", "-timeout", str(timeout), "-timeout_error",
+                "-trace_err", "-error_file", os.path.join(self.tmp, "sipp-%d.err" % port)] + extra
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.tmp)
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        return proc, port
+
+    def register_phone(self, login, password=SIP_PASSWORD, scenario="uas_agent.xml"):
+        """An agent's desk phone: a UAS (answering by default), registered for `login`."""
+        uas, uas_port = self.sipp(os.path.join(SIP_DIR, scenario), [], timeout=90)
+        reg, _ = self.sipp(os.path.join(SIP_DIR, "register.xml"),
+                           ["-s", login, "-au", login, "-ap", password, "-key", "contact_port", str(uas_port)])
+        self.assertEqual(reg.wait(20), 0, "REGISTER failed: %s" % reg.stderr.read().decode(errors="replace"))
+        return uas
+
+    def caller(self, keys, then, caller="0912345678", pause_before_ms=1200):
+        """A trunk call to 19000368 that presses `keys`, then `then` (XML)."""
+        xml = CALLER_HEAD % {"caller": caller} + '  <pause milliseconds="%d"/>\n' % pause_before_ms
+        xml += keys_xml(keys) + then % {"caller": caller}
+        path = os.path.join(self.tmp, "caller-%d.xml" % free_port())
+        with open(path, "w") as f:
+            f.write(xml)
+        proc, _ = self.sipp(path, ["-s", "19000368"], timeout=90)
+        return proc
+
+    def agent_ready(self, login):
+        op = self.srv.client()
+        self.assertEqual(op.login(login)[0], 200)
+        status, _, body = op.post("/api/v1/acd/me/state", {"state": "ready"})
+        self.assertEqual(status, 200, body)
+        # Each test has its own agents: log this one out afterwards (after wrap-up).
+        def log_out():
+            for state in ("wrap_up_done", "logged_out"):
+                self.sup.post("/api/v1/acd/agents/%s/state" % login, {"state": state, "reason": "hết ca kiểm thử"})
+        self.addCleanup(log_out)
+        return op
+
+    def calls(self):
+        status, _, body = self.sup.get("/api/v1/calls")
+        self.assertEqual(status, 200, body)
+        return body["items"]
+
+    def wait_call(self, predicate, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for c in self.calls():
+                if predicate(c):
+                    return c
+            time.sleep(0.3)
+        self.fail("no call record matched; calls: %s" % json.dumps(self.calls(), ensure_ascii=False)[:2000])
+
+    @staticmethod
+    def parse_ms(iso):
+        from datetime import datetime
+        return datetime.fromisoformat(iso).timestamp() * 1000
+
+
+class Telephony(TelephonyBase):
+    """Calls in business hours (the calendar is open around the clock here)."""
+
+    def test_wrong_digest_is_refused(self):
+        reg, _ = self.sipp(os.path.join(SIP_DIR, "register_forbidden.xml"),
+                           ["-s", "tdv09", "-au", "tdv09", "-ap", "not-the-password", "-key", "contact_port", "5999"])
+        self.assertEqual(reg.wait(20), 0, reg.stderr.read().decode(errors="replace"))
+
+    def test_call_in_hours_reaches_the_ready_agent_with_cdr_case_and_recording(self):
+        uas = self.register_phone("tdv11")
+        self.agent_ready("tdv11")
+        # Presses 0 (operator) during the greeting, talks ~4 s once answered, hangs up.
+        caller = self.caller("0", '  <pause milliseconds="9000"/>\n' + CALLER_BYE, caller="0912000111")
+        self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace"))
+        self.assertEqual(uas.wait(30), 0, uas.stderr.read().decode(errors="replace"))
+        cdr = self.wait_call(lambda c: c["agent"] == "tdv11" and c["ended_at"])
+        self.assertEqual(cdr["disposition"], "answered")
+        self.assertEqual(cdr["ivr_path"], "0")
+        self.assertEqual(cdr["queue"], "hotline")
+        self.assertIsNotNone(cdr["case_id"])
+        self.assertTrue(cdr["has_recording"])
+        # The case, prefilled from the call.
+        status, _, case = self.sup.get("/api/v1/cases/%d" % cdr["case_id"])
+        self.assertEqual(status, 200, case)
+        self.assertEqual(case["channel"], "phone")
+        self.assertEqual(case["contact"]["phone"], "+84912000111")
+        # The recording: stereo, 8 kHz, as long as the conversation.
+        status, headers, _ = self.sup.request("GET", "/api/v1/calls/%d/recording" % cdr["id"])
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["Content-Type"], "audio/wav")
+        path = os.path.join(self.srv.data_dir, "recordings")
+        files = [f for f in os.listdir(path) if f.endswith(".wav")]
+        self.assertTrue(files)
+        with wave.open(os.path.join(path, sorted(files, key=lambda f: os.path.getmtime(os.path.join(path, f)))[-1])) as w:
+            self.assertEqual((w.getnchannels(), w.getframerate(), w.getsampwidth()), (2, 8000, 2))
+            seconds = w.getnframes() / 8000.0
+        with_agent = (self.parse_ms(cdr["ended_at"]) - self.parse_ms(cdr["answered_at"])) / 1000.0
+        self.assertAlmostEqual(seconds, with_agent, delta=1.5)
+        # Playing it is audited.
+        total = self.admin.audit_total()
+        status, _, audit = self.admin.get("/api/v1/audit?from=%d&limit=50" % max(1, total - 49))
+        self.assertIn("call.recording_played", [e["action"] for e in audit["items"]])
+
+    def test_ring_timeout_moves_the_call_to_the_next_agent(self):
+        silent = self.register_phone("tdv12", scenario="e2e_uas_noanswer.xml")
+        self.agent_ready("tdv12")  # longest idle: offered first
+        time.sleep(1.2)
+        answering = self.register_phone("tdv13")
+        self.agent_ready("tdv13")
+        caller = self.caller("0", '  <pause milliseconds="24000"/>\n' + CALLER_BYE, caller="0912000777")
+        self.assertEqual(caller.wait(90), 0, caller.stderr.read().decode(errors="replace"))
+        try:
+            self.assertEqual(silent.wait(30), 0, silent.stderr.read().decode(errors="replace"))
+            self.assertEqual(answering.wait(30), 0, answering.stderr.read().decode(errors="replace"))
+        except subprocess.TimeoutExpired:
+            self.fail("the second agent's phone never finished; server log:\n" + self.srv.log()[-4000:])
+        cdr = self.wait_call(lambda c: c["caller"].endswith("777") and c["ended_at"])
+        self.assertEqual(cdr["agent"], "tdv13")
+        self.assertEqual(cdr["disposition"], "answered")
+        self.assertGreaterEqual(cdr["queue_wait_s"], 14)  # the first agent rang for the 15 s time-out
+
+    def test_caller_who_hangs_up_in_queue_is_an_abandon(self):
+        # Nobody is ready for this queue position long enough: the caller leaves after 3 s.
+        caller = self.caller("0", '  <pause milliseconds="3000"/>\n' + CALLER_BYE, caller="0912000222")
+        self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace"))
+        cdr = self.wait_call(lambda c: c["caller"].endswith("222") and c["ended_at"])
+        self.assertEqual(cdr["disposition"], "abandoned_queue")
+        self.assertEqual(cdr["ivr_path"], "0")
+
+    def test_self_service_status_right_and_wrong_birth_date(self):
+        for birth, verified, phone in (("14031985", True, "0912000444"), ("15031985", False, "0912000555")):
+            # 2 = self-service; the ID, '#', the birth date; then silence until tongdai hangs up
+            # (after three mismatches it transfers; one mismatch asks again, so hang up ourselves).
+            keys = "2" + BINH_ID + "#" + birth
+            caller = self.caller(keys, '  <pause milliseconds="6000"/>\n' + CALLER_BYE, caller=phone)
+            self.assertEqual(caller.wait(90), 0, caller.stderr.read().decode(errors="replace"))
+            cdr = self.wait_call(lambda c: c["caller"].endswith(phone[-3:]) and c["ended_at"])
+            self.assertEqual(cdr["ivr_path"], "2")
+            status, _, trail = self.sup.get("/api/v1/registry/audit?citizen_id=" + BINH_ID)
+            entries = [e for e in trail["items"] if e["action"] == "registry.self_service"]
+            self.assertTrue(entries, trail)
+            self.assertEqual(entries[0]["details"]["verified"], verified)
+
+
+class CallbackInQueue(TelephonyBase):
+    """Its own server: the callback keeps its place in the queue afterwards (the routing
+    engine offers it to the next ready agent), which would disturb other tests."""
+
+    def test_callback_by_keypad_in_queue(self):
+        # In the queue, 1 = call me back (keeps the place); tongdai confirms and hangs up.
+        caller = self.caller("0", '  <pause milliseconds="2500"/>\n' + keys_xml("1") + WAIT_FOR_BYE,
+                             caller="0912000333")
+        self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace"))
+        cdr = self.wait_call(lambda c: c["caller"].endswith("333") and c["ended_at"])
+        self.assertEqual(cdr["disposition"], "callback")
+        self.assertIsNotNone(cdr["case_id"])
+
+
+class OutOfHours(TelephonyBase):
+    open_now = False
+
+    def test_out_of_hours_message_and_callback(self):
+        # The hours message, then the callback offer: 1 confirms the calling number.
+        loop = """
+  <label id="again"/>
+""" + keys_xml("1") + """
+  <recv request="BYE" timeout="2500" ontimeout="again"/>
+  <send><![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+  ]]></send>
+</scenario>
+"""
+        caller = self.caller("", loop, caller="0912000666")
+        self.assertEqual(caller.wait(90), 0, caller.stderr.read().decode(errors="replace"))
+        cdr = self.wait_call(lambda c: c["caller"].endswith("666") and c["ended_at"])
+        self.assertEqual(cdr["disposition"], "out_of_hours")
+        self.assertIsNotNone(cdr["case_id"])
+
+
+if __name__ == "__main__":
+    unittest.main()
