@@ -15,3 +15,5 @@ trap 'scripts/test-postgres stop "$PGDIR"' EXIT
 PG=$(scripts/test-postgres start "$PGDIR" 54339)
 "$BUILD/registry_bench" --people "${REGISTRY_BENCH_PEOPLE:-1000000,10000000}" --dir /tmp/tongdai-registry-bench \
   --pg "$PG" --out BENCHMARKS.md
+# Telephony: the SIP endpoint with 500 concurrent calls (SIPp on loopback).
+python3 bench/sip_report.py "$BUILD" BENCHMARKS.md

@@ -13,7 +13,7 @@ import time
 import unittest
 import wave
 
-from helpers import HOST, ServerTestCase, free_port, start_server
+from helpers import HOST, ServerTestCase, free_port, make_data_dir, start_server
 
 SOURCE = os.environ.get("TONGDAI_SOURCE") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SIP_DIR = os.path.join(SOURCE, "tests", "sip")
@@ -323,6 +323,27 @@ class OutOfHours(TelephonyBase):
         cdr = self.wait_call(lambda c: c["caller"].endswith("666") and c["ended_at"])
         self.assertEqual(cdr["disposition"], "out_of_hours")
         self.assertIsNotNone(cdr["case_id"])
+
+
+class RecordingRetention(ServerTestCase):
+    def test_recordings_past_retention_are_deleted_at_start(self):
+        root, data_dir = make_data_dir(True)
+        self.addCleanup(shutil.rmtree, root, True)
+        rec = os.path.join(data_dir, "recordings")
+        os.makedirs(rec)
+        old, new = os.path.join(rec, "call-old.wav"), os.path.join(rec, "call-new.wav")
+        for path in (old, new):
+            with open(path, "wb") as f:
+                f.write(b"RIFF")
+        hundred_days_ago = time.time() - 100 * 86400
+        os.utime(old, (hundred_days_ago, hundred_days_ago))  # retention is 90 days by default
+        start_server(self, data=(root, data_dir), extra_args=["--sip", "%s:%d" % (HOST, free_port())],
+                     env={"TONGDAI_PROMPTS_DIR": os.environ.get("TONGDAI_PROMPTS_DIR", "")})
+        deadline = time.monotonic() + 5
+        while os.path.exists(old) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertFalse(os.path.exists(old))
+        self.assertTrue(os.path.exists(new))
 
 
 if __name__ == "__main__":

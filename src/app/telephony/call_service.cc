@@ -736,9 +736,30 @@ void CallService::createCallback(sip::CallId id, const std::string& number) {
 
 // ---- time ---------------------------------------------------------------------
 
+// Recordings are personal data with a retention period: files older than it
+// go (the CDR keeps the call's facts). Runs at start and then hourly.
+void CallService::sweepRecordings() {
+  std::error_code ec;
+  auto limit = fs::file_time_type::clock::now() - std::chrono::hours(24) * options_.recording_retention_days;
+  int removed = 0;
+  for (const auto& entry : fs::directory_iterator(options_.recordings_dir, ec)) {
+    if (entry.path().extension() != ".wav") continue;
+    if (entry.last_write_time(ec) < limit && fs::remove(entry.path(), ec)) ++removed;
+  }
+  if (removed) spdlog::info("recordings: {} past the {}-day retention deleted", removed, options_.recording_retention_days);
+}
+
 void CallService::timerLoop() {
+  sweepRecordings();
+  auto next_sweep = std::chrono::steady_clock::now() + std::chrono::hours(1);
   std::unique_lock lock(mutex_);
   while (!stopping_) {
+    if (std::chrono::steady_clock::now() >= next_sweep) {
+      next_sweep += std::chrono::hours(1);
+      lock.unlock();
+      sweepRecordings();
+      lock.lock();
+    }
     cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
     if (stopping_) break;
     tel::Millis now = nowMs();

@@ -101,6 +101,7 @@ class CallService {
   void openCaseForAnsweredCall(sip::CallId id);
   std::optional<std::string> ha1For(const std::string& user);
   core::Status ensureSystemUser();
+  void sweepRecordings();
 
   AppContext& ctx_;
   AcdService& acd_;
