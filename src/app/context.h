@@ -27,6 +27,7 @@ namespace tongdai::app {
 
 class AcdService;
 class RegistryService;
+class CallService;
 
 // Who is calling: a snapshot of the user and their session.
 struct Principal {
@@ -98,6 +99,9 @@ class AppContext {
   // Citizen look-ups; null in subcommands that do not serve.
   RegistryService* registry() { return registry_; }
   void setRegistry(RegistryService* r) { registry_ = r; }
+  // The hotline over SIP; null when telephony is off.
+  CallService* calls() { return calls_; }
+  void setCalls(CallService* c) { calls_ = c; }
   std::string today() const;  // "YYYY-MM-DD" in Asia/Ho_Chi_Minh
   WorkerPool& workers() { return workers_; }
 
@@ -119,6 +123,7 @@ class AppContext {
   KnowledgeBase kb_;
   AcdService* acd_ = nullptr;
   RegistryService* registry_ = nullptr;
+  CallService* calls_ = nullptr;
   WorkerPool workers_;
   Publisher publisher_;
   UserPublisher user_publisher_;

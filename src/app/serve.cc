@@ -142,6 +142,7 @@ int serve(const Config& cfg) {
       acd.stop();
       return 5;
     }
+    ctx.setCalls(calls.get());
   }
   Router router = buildRouter();
 
@@ -194,6 +195,7 @@ int serve(const Config& cfg) {
                opts.static_root.empty() ? "-" : opts.static_root);
   server.run();
   spdlog::info("shutting down: flushing the store");
+  ctx.setCalls(nullptr);
   if (calls) calls->stop();
   ctx.setPublisher(nullptr);
   ctx.setUserPublisher(nullptr);

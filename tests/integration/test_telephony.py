@@ -13,7 +13,7 @@ import time
 import unittest
 import wave
 
-from helpers import HOST, ServerTestCase, free_port, make_data_dir, start_server
+from helpers import HOST, ServerTestCase, WebSocket, free_port, make_data_dir, start_server
 
 SOURCE = os.environ.get("TONGDAI_SOURCE") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SIP_DIR = os.path.join(SOURCE, "tests", "sip")
@@ -210,12 +210,33 @@ class Telephony(TelephonyBase):
 
     def test_call_in_hours_reaches_the_ready_agent_with_cdr_case_and_recording(self):
         uas = self.register_phone("tdv11")
-        self.agent_ready("tdv11")
+        op = self.agent_ready("tdv11")
+        status, _, _, ws = WebSocket.connect(self.srv.port, session=op.session)
+        self.assertEqual(status, 101)
+        self.addCleanup(ws.close)
+        other = self.srv.client()
+        other.login("tdv19")
+        status, _, _, other_ws = WebSocket.connect(self.srv.port, session=other.session)
+        self.addCleanup(other_ws.close)
         # Presses 0 (operator) during the greeting, talks ~4 s once answered, hangs up.
         caller = self.caller("0", '  <pause milliseconds="9000"/>\n' + CALLER_BYE, caller="0912000111")
+        # The screen pop reaches the ringing agent's desk, with what the IVR learnt.
+        pop = ws.recv_json_until(lambda m: m.get("type") == "call.offered", timeout=15)
+        self.assertEqual((pop["agent"], pop["caller"], pop["ivr_path"]), ("tdv11", "0912000111", "0"))
+        self.assertIn("earlier_cases", pop)
+        answered = ws.recv_json_until(lambda m: m.get("type") == "call.answered", timeout=15)
+        # Hold and back, from the desk, while connected.
+        self.assertEqual(op.post("/api/v1/acd/me/hold", {"on": True})[:1], (200,))
+        time.sleep(0.5)
+        self.assertEqual(op.post("/api/v1/acd/me/hold", {"on": False})[:1], (200,))
         self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace"))
         self.assertEqual(uas.wait(30), 0, uas.stderr.read().decode(errors="replace"))
         cdr = self.wait_call(lambda c: c["agent"] == "tdv11" and c["ended_at"])
+        self.assertEqual(answered["case_id"], cdr["case_id"])
+        # Another operator's desk never sees the caller's number.
+        self.assertError(op.post("/api/v1/acd/me/hold", {"on": True}), 409, "no_active_call")
+        with self.assertRaises(OSError):  # socket.timeout: nothing matching arrived
+            other_ws.recv_json_until(lambda m: m.get("type") in ("call.offered", "call.answered"), timeout=1)
         self.assertEqual(cdr["disposition"], "answered")
         self.assertEqual(cdr["ivr_path"], "0")
         self.assertEqual(cdr["queue"], "hotline")

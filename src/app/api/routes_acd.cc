@@ -7,6 +7,7 @@
 
 #include "app/acd/acd_service.h"
 #include "app/api/router.h"
+#include "app/telephony/call_service.h"
 #include "app/api/views.h"
 
 namespace tongdai::app {
@@ -106,6 +107,23 @@ void setMyState(const CallPtr& call) {
   call->respond(200, agentJson(*acd->agent(call->who->login)));
 }
 
+void holdMyCall(const CallPtr& call) {
+  auto body = call->jsonBody();
+  if (!body) return;
+  if (!body->contains("on") || !(*body)["on"].is_boolean()) {
+    return call->fail(422, "invalid_type", "Trường này phải là true hoặc false.", "This field must be true or false.",
+                      "on");
+  }
+  auto* calls = call->ctx.calls();
+  if (!calls) {
+    return call->fail(409, "telephony_off", "Tổng đài SIP chưa được bật trên máy chủ này.",
+                      "Telephony is not enabled on this server.");
+  }
+  bool on = (*body)["on"].get<bool>();
+  if (auto st = calls->hold(call->who->login, on); !st.ok()) return call->fail(409, st.error());
+  call->respond(200, {{"on_hold", on}});
+}
+
 void forceState(const CallPtr& call) {
   auto* acd = acdOf(call);
   if (!acd) return;
@@ -160,6 +178,7 @@ void registerAcdRoutes(Router& r) {
   r.add("GET", "/api/v1/acd/me", bit(Role::operator_), myState);
   r.add("GET", "/api/v1/acd/metrics", bit(Role::supervisor), dayMetrics);
   r.add("POST", "/api/v1/acd/me/state", bit(Role::operator_), setMyState);
+  r.add("POST", "/api/v1/acd/me/hold", bit(Role::operator_), holdMyCall);
   r.add("POST", "/api/v1/acd/agents/{agent}/state", bit(Role::supervisor), forceState);
 }
 

@@ -140,6 +140,24 @@ void CallService::stop() {
 
 sip::EndpointStats CallService::stats() { return endpoint_ ? endpoint_->stats() : sip::EndpointStats{}; }
 
+core::Status CallService::hold(const std::string& agent, bool on) {
+  sip::CallId caller = 0;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, c] : calls_) {
+      if (c->phase == Call::Phase::connected && c->agent == agent) caller = id;
+    }
+  }
+  if (!caller) {
+    return core::makeError("no_active_call", "Bạn không có cuộc gọi nào đang kết nối.",
+                           "You have no connected call.");
+  }
+  // While a bridged leg plays, the bridge mutes its peer towards it: music on hold.
+  if (on) endpoint_->play(caller, {promptPath("moh")}, true);
+  else endpoint_->stopPlayback(caller);
+  return core::Status::Ok();
+}
+
 std::optional<std::string> CallService::ha1For(const std::string& user) {
   std::optional<std::string> text;
   ctx_.store().read([&](core::store::ReadTx& tx) {

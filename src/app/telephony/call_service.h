@@ -63,6 +63,9 @@ class CallService {
   std::string start();
   void stop();
   sip::EndpointStats stats();
+  // Puts the agent's connected caller on hold (music, the agent's voice muted)
+  // or back. Error "no_active_call" when the agent is not on a call.
+  core::Status hold(const std::string& agent, bool on);
 
  private:
   struct Call;
