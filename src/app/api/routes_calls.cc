@@ -2,6 +2,7 @@
 // recordings (each play is audited: a recording is personal data); case
 // workers see the calls linked to a case.
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 
@@ -45,6 +46,20 @@ core::Error callNotFound() {
   return core::makeError("not_found", "Không tìm thấy cuộc gọi.", "Call not found.");
 }
 
+// Reads calls with `query`, answers {"items": [...]}.
+void respondCalls(const CallPtr& call, bool masked,
+                  const std::function<std::vector<CallRecord>(core::store::ReadTx&)>& query) {
+  std::vector<CallRecord> calls;
+  auto st = call->ctx.store().read([&](core::store::ReadTx& tx) {
+    calls = query(tx);
+    return Status::Ok();
+  });
+  if (!st.ok()) return call->fail(st.error());
+  json items = json::array();
+  for (const auto& c : calls) items.push_back(callView(c, masked));
+  call->respond(200, {{"items", items}});
+}
+
 void listCalls(const CallPtr& call) {
   std::int64_t from_ms = 0;
   if (auto from = call->req.queryParam("from"); !from.empty()) {
@@ -55,15 +70,7 @@ void listCalls(const CallPtr& call) {
     }
     from_ms = core::toUnix(t) * 1000;
   }
-  std::vector<CallRecord> calls;
-  auto st = call->ctx.store().read([&](core::store::ReadTx& tx) {
-    calls = tx.calls(from_ms, 500);
-    return Status::Ok();
-  });
-  if (!st.ok()) return call->fail(st.error());
-  json items = json::array();
-  for (const auto& c : calls) items.push_back(callView(c, true));
-  call->respond(200, {{"items", items}});
+  respondCalls(call, true, [from_ms](core::store::ReadTx& tx) { return tx.calls(from_ms, 500); });
 }
 
 void getCall(const CallPtr& call) {
@@ -82,15 +89,8 @@ void getCall(const CallPtr& call) {
 void callsOfCase(const CallPtr& call) {
   auto id = call->idParam("id");
   if (!id) return;
-  std::vector<CallRecord> calls;
-  auto st = call->ctx.store().read([&](core::store::ReadTx& tx) {
-    calls = tx.callsForCase(*id);
-    return Status::Ok();
-  });
-  if (!st.ok()) return call->fail(st.error());
-  json items = json::array();
-  for (const auto& c : calls) items.push_back(callView(c, false));
-  call->respond(200, {{"items", items}});
+  std::int64_t case_id = *id;
+  respondCalls(call, false, [case_id](core::store::ReadTx& tx) { return tx.callsForCase(case_id); });
 }
 
 std::string recordingsDir(AppContext& ctx) {

@@ -98,6 +98,38 @@ std::optional<Purpose> purposeOf(const CallPtr& call, const json& body, bool rea
   return p;
 }
 
+// The 12-digit ID in body[name] (separators allowed); replies 422 and returns nullopt otherwise.
+std::optional<std::string> citizenIdField(const CallPtr& call, const json& body) {
+  auto raw = stringField(body, "citizen_id", true);
+  if (!raw.ok()) {
+    call->fail(422, raw.error());
+    return std::nullopt;
+  }
+  auto parsed = core::identity::parseCitizenId(*raw, call->ctx.currentYear(), true);
+  if (!parsed.ok()) {
+    auto e = parsed.error();
+    e.field = "citizen_id";
+    call->fail(422, e);
+    return std::nullopt;
+  }
+  return parsed->number;
+}
+
+// body.birth_date as dd/mm/yyyy, mm/yyyy, yyyy or ISO; replies 422 and returns nullopt otherwise.
+std::optional<reg::PartialDate> birthDateField(const CallPtr& call, const json& body) {
+  auto text = stringField(body, "birth_date", true);
+  if (!text.ok()) {
+    call->fail(422, text.error());
+    return std::nullopt;
+  }
+  auto dob = reg::PartialDate::parse(*text);
+  if (!dob) {
+    call->fail(422, "birth_date_format", "Ngày sinh dạng dd/mm/yyyy, mm/yyyy hoặc yyyy.",
+               "Birth date as dd/mm/yyyy, mm/yyyy or yyyy.", "birth_date");
+  }
+  return dob;
+}
+
 // Counts the attempt; on refusal replies 429. Raises the supervisors' alert.
 bool admit(const CallPtr& call, const Purpose& p) {
   auto* svc = call->ctx.registry();
@@ -259,15 +291,9 @@ void lookupPerson(const CallPtr& call) {
     id = *resolved;
     by = "search_result";
   } else {
-    auto raw = stringField(*body, "citizen_id", true);
-    if (!raw.ok()) return call->fail(422, raw.error());
-    auto parsed = core::identity::parseCitizenId(*raw, call->ctx.currentYear(), true);
-    if (!parsed.ok()) {
-      auto e = parsed.error();
-      e.field = "citizen_id";
-      return call->fail(422, e);
-    }
-    id = parsed->number;
+    auto parsed = citizenIdField(call, *body);
+    if (!parsed) return;
+    id = *parsed;
   }
   if (!admit(call, *p)) return;
   Purpose purpose = *p;
@@ -338,13 +364,8 @@ void searchByName(const CallPtr& call) {
     return call->fail(422, "full_name_required", "Nhập đủ họ và tên (ít nhất hai chữ).",
                       "Give the full name (at least two words).", "full_name");
   }
-  auto dob_text = stringField(*body, "birth_date", true);
-  if (!dob_text.ok()) return call->fail(422, dob_text.error());
-  auto dob = reg::PartialDate::parse(*dob_text);
-  if (!dob) {
-    return call->fail(422, "birth_date_format", "Ngày sinh dạng dd/mm/yyyy, mm/yyyy hoặc yyyy.",
-                      "Birth date as dd/mm/yyyy, mm/yyyy or yyyy.", "birth_date");
-  }
+  auto dob = birthDateField(call, *body);
+  if (!dob) return;
   auto province = stringField(*body, "province_code", false);
   if (!province.ok()) return call->fail(422, province.error());
   if (!province->empty() && !core::identity::provinceName(*province)) {
@@ -381,46 +402,27 @@ void searchByName(const CallPtr& call) {
       });
 }
 
-// All of the record's known birth-date parts must be stated, and equal.
-bool birthMatches(const reg::PartialDate& stated, const reg::PartialDate& record) {
-  if (stated.year != record.year) return false;
-  if (record.month && stated.month != record.month) return false;
-  if (record.day && stated.day != record.day) return false;
-  return true;
-}
-
 void verifyCaller(const CallPtr& call) {
   auto body = call->jsonBody();
   if (!body) return;
   auto p = purposeOf(call, *body, true);
   if (!p) return;
   if (p->reason.empty()) p->reason = "xác minh người gọi";
-  auto raw_id = stringField(*body, "citizen_id", true);
-  if (!raw_id.ok()) return call->fail(422, raw_id.error());
-  auto parsed = core::identity::parseCitizenId(*raw_id, call->ctx.currentYear(), true);
-  if (!parsed.ok()) {
-    auto e = parsed.error();
-    e.field = "citizen_id";
-    return call->fail(422, e);
-  }
+  auto parsed = citizenIdField(call, *body);
+  if (!parsed) return;
   auto name = stringField(*body, "full_name", true);
   if (!name.ok()) return call->fail(422, name.error());
-  auto dob_text = stringField(*body, "birth_date", true);
-  if (!dob_text.ok()) return call->fail(422, dob_text.error());
-  auto dob = reg::PartialDate::parse(*dob_text);
-  if (!dob) {
-    return call->fail(422, "birth_date_format", "Ngày sinh dạng dd/mm/yyyy, mm/yyyy hoặc yyyy.",
-                      "Birth date as dd/mm/yyyy, mm/yyyy or yyyy.", "birth_date");
-  }
+  auto dob = birthDateField(call, *body);
+  if (!dob) return;
   if (!admit(call, *p)) return;
   Purpose purpose = *p;
-  std::string id = parsed->number, stated_name = *name;
+  std::string id = *parsed, stated_name = *name;
   reg::PartialDate stated_dob = *dob;
   onWorker<std::optional<PersonRecord>>(
       call, purpose, [id](reg::Registry& r) { return r.personById(id); },
       [call, purpose, id, stated_name, stated_dob](std::optional<PersonRecord> rec) {
         bool ok = rec && reg::nameKey(rec->person.full_name) == reg::nameKey(stated_name) &&
-                  birthMatches(stated_dob, rec->person.birth_date);
+                  reg::birthDateVerifies(stated_dob, rec->person.birth_date);
         json details = {{"by", "verify"}, {"verified", ok}};
         if (!ok) {
           // Never say which part differed: that would let a caller guess a record field by field.

@@ -10,6 +10,7 @@
 #include "app/context.h"
 #include "core/cases/case.h"
 #include "core/sla/sla.h"
+#include "core/registry/match.h"
 #include "core/registry/rules.h"
 #include "core/telephony/keypad.h"
 
@@ -693,9 +694,7 @@ std::optional<std::vector<std::string>> CallService::selfServiceStatus(const std
   if (!rec.ok() || !rec->has_value()) return std::nullopt;
   const auto& p = (*rec)->person;
   auto stated = core::registry::PartialDate::parse(birth_date);  // "YYYY-MM-DD"
-  if (!stated || p.birth_date.year != stated->year || (p.birth_date.month && p.birth_date.month != stated->month) ||
-      (p.birth_date.day && p.birth_date.day != stated->day))
-    return std::nullopt;
+  if (!stated || !core::registry::birthDateVerifies(*stated, p.birth_date)) return std::nullopt;
   const auto* current = core::registry::currentApplication(**rec);
   if (!current) return tel::stagePrompts("none");
   auto today = core::registry::localDay(core::toUnix(ctx_.now()));

@@ -53,6 +53,13 @@ int scoreCandidate(const NameQuery& q, const Person& p) {
   return score;
 }
 
+bool birthDateVerifies(const PartialDate& stated, const PartialDate& record) {
+  if (stated.year != record.year) return false;
+  if (record.month && stated.month != record.month) return false;
+  if (record.day && stated.day != record.day) return false;
+  return true;
+}
+
 std::vector<Candidate> rankCandidates(const NameQuery& q, std::vector<Person> people) {
   std::vector<Candidate> out;
   out.reserve(people.size());

@@ -21,6 +21,11 @@ std::string nameKey(std::string_view full_name);
 // code equal to the query's 20.
 int scoreCandidate(const NameQuery& q, const Person& p);
 
+// Caller verification: every part of the birth date the record knows must be
+// stated and equal ("1985" does not verify a record that knows 14/03/1985;
+// any date of 1939 verifies a record that knows only 1939).
+bool birthDateVerifies(const PartialDate& stated, const PartialDate& record);
+
 // Scores, drops the negatives, sorts by score then ID, truncates to q.limit.
 std::vector<Candidate> rankCandidates(const NameQuery& q, std::vector<Person> people);
 

@@ -192,6 +192,15 @@ TEST(RankCandidates, CaseOfCapitalsDoesNotMatter) {
   EXPECT_EQ(ranked[0].score, 40);
 }
 
+TEST(BirthDateVerifies, EveryKnownPartMustBeStated) {
+  EXPECT_TRUE(birthDateVerifies({1985, 3, 14}, {1985, 3, 14}));
+  EXPECT_FALSE(birthDateVerifies({1985, 0, 0}, {1985, 3, 14}));   // only the year of a full date
+  EXPECT_FALSE(birthDateVerifies({1985, 3, 15}, {1985, 3, 14}));
+  EXPECT_TRUE(birthDateVerifies({1939, 5, 2}, {1939, 0, 0}));     // the record knows only the year
+  EXPECT_FALSE(birthDateVerifies({1938, 5, 2}, {1939, 0, 0}));
+  EXPECT_TRUE(birthDateVerifies({1960, 9, 1}, {1960, 9, 0}));
+}
+
 TEST(LookupLimiter, RefusesBeyondThePerMinuteLimitAndRecovers) {
   LookupLimiter l({3, 100, 1000});
   std::int64_t t = 1'800'000'000, day = t - 3600;
