@@ -17,3 +17,5 @@ PG=$(scripts/test-postgres start "$PGDIR" 54339)
   --pg "$PG" --out BENCHMARKS.md
 # Telephony: the SIP endpoint with 500 concurrent calls (SIPp on loopback).
 python3 bench/sip_report.py "$BUILD" BENCHMARKS.md
+# Telephony end to end: tongdai with SIP, 500 callers in IVR and queue, routing to 20 agents' phones.
+python3 bench/telephony_bench.py "$BUILD" BENCHMARKS.md

@@ -104,7 +104,11 @@ void EndpointImpl::handleInvite(const sip_msg* msg) {
 
 bool EndpointImpl::admitInvite(const sip_msg* msg, IncomingCall* info) {
   const std::string ip = ipOf(msg->src);
-  if (!invite_limiter_.allow(ip, nowMs() / 1000.0)) {
+  // Per source for phones and strangers; the trunk, which carries every
+  // caller from one address, gets its own bucket.
+  const bool from_trunk = trunk_.allows(ip);
+  RateLimiter& limiter = from_trunk ? trunk_limiter_ : invite_limiter_;
+  if (!limiter.allow(ip, nowMs() / 1000.0)) {
     ++counters_.rate_limited;
     // Stateless, so a flood does not fill the transaction table.
     sip_replyf(sip_, msg, 503, "Service Unavailable",
@@ -120,7 +124,7 @@ bool EndpointImpl::admitInvite(const sip_msg* msg, IncomingCall* info) {
   info->from_user = toString(msg->from.uri.user);
   info->from_display = safeDisplay(toString(msg->from.dname));
   info->source = ipPortOf(msg->src);
-  if (trunk_.allows(ip)) {
+  if (from_trunk) {
     info->from_trunk = true;
     if (info->to_user == options_.hotline_number) return true;
     sip_treply(nullptr, sip_, msg, 404, "Not Found");

@@ -55,6 +55,7 @@ EndpointImpl::EndpointImpl(EndpointOptions options, Handler handler, AddressFilt
       handler_(std::move(handler)),
       trunk_(std::move(trunk)),
       invite_limiter_(options_.invites_per_second_per_source),
+      trunk_limiter_(options_.trunk_invites_per_second),
       register_limiter_(options_.registers_per_second_per_source) {
   const auto colon = options_.listen.rfind(':');
   local_host_ = options_.listen.substr(0, colon);
@@ -195,6 +196,7 @@ void EndpointImpl::onHousekeeping(void* arg) {
   self->expireBindings(now);
   self->checkRtpTimeouts(now);
   self->invite_limiter_.prune(now / 1000.0);
+  self->trunk_limiter_.prune(now / 1000.0);
   self->register_limiter_.prune(now / 1000.0);
   tmr_start(&self->house_tmr_, kHousekeepingMs, onHousekeeping, self);
 }

@@ -53,7 +53,9 @@ struct EndpointOptions {
   int max_register_expires_s = 3600;
   // Flood protection per source address (token buckets, bursts of one
   // second's worth); excess gets a stateless 503 (OPTIONS: dropped). 0: no limit.
-  double invites_per_second_per_source = 20;
+  double invites_per_second_per_source = 20;  // sources outside trunk_allow
+  // The carrier's trunk is one source for every caller: its own, higher limit.
+  double trunk_invites_per_second = 300;
   double registers_per_second_per_source = 10;
   int max_calls = 2000;
 };

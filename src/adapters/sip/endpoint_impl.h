@@ -242,6 +242,7 @@ class EndpointImpl final : public Endpoint {
   std::map<std::string, std::vector<Binding>> bindings_;
   PromptCache prompts_;
   RateLimiter invite_limiter_;
+  RateLimiter trunk_limiter_;
   RateLimiter register_limiter_;
   std::uint8_t nonce_secret_[16] = {};
 };

@@ -322,6 +322,7 @@ void CallService::enqueue(sip::CallId id, const std::string& queue) {
     by_contact_[contact] = id;
   }
   endpoint_->play(id, {promptPath("queue_hold")}, false);
+  spdlog::info("call {} queued in {}", contact, queue);
   acd_.apply(routing::ContactArrived{contact, queue, 0, routing::Media::call});
 }
 
