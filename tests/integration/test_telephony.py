@@ -282,6 +282,25 @@ class Telephony(TelephonyBase):
         self.assertEqual(cdr["disposition"], "answered")
         self.assertGreaterEqual(cdr["queue_wait_s"], 14)  # the first agent rang for the 15 s time-out
 
+    def test_blind_transfer_to_another_extension(self):
+        first = self.register_phone("tdv14")
+        op = self.agent_ready("tdv14")
+        second = self.register_phone("tdv15")
+        status, _, _, ws = WebSocket.connect(self.srv.port, session=op.session)
+        self.addCleanup(ws.close)
+        caller = self.caller("0", '  <pause milliseconds="12000"/>\n' + CALLER_BYE, caller="0912000888")
+        ws.recv_json_until(lambda m: m.get("type") == "call.answered", timeout=20)
+        self.assertError(op.post("/api/v1/acd/me/transfer", {"to": "tdv14"}), 422, "transfer_target", "to")
+        self.assertError(op.post("/api/v1/acd/me/transfer", {"to": "tdv16"}), 422, "transfer_target", "to")
+        status, _, body = op.post("/api/v1/acd/me/transfer", {"to": "tdv15"})
+        self.assertEqual(status, 202, body)
+        # The first agent's phone is released at once; the caller talks to tdv15, then hangs up.
+        self.assertEqual(first.wait(30), 0, first.stderr.read().decode(errors="replace"))
+        self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace"))
+        self.assertEqual(second.wait(30), 0, second.stderr.read().decode(errors="replace"))
+        cdr = self.wait_call(lambda c: c["caller"].endswith("888") and c["ended_at"])
+        self.assertEqual((cdr["agent"], cdr["transferred_to"], cdr["disposition"]), ("tdv14", "tdv15", "answered"))
+
     def test_caller_who_hangs_up_in_queue_is_an_abandon(self):
         # Nobody is ready for this queue position long enough: the caller leaves after 3 s.
         caller = self.caller("0", '  <pause milliseconds="3000"/>\n' + CALLER_BYE, caller="0912000222")

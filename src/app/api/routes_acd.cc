@@ -124,6 +124,21 @@ void holdMyCall(const CallPtr& call) {
   call->respond(200, {{"on_hold", on}});
 }
 
+void transferMyCall(const CallPtr& call) {
+  auto body = call->jsonBody();
+  if (!body) return;
+  auto to = stringField(*body, "to", true);
+  if (!to.ok()) return call->fail(422, to.error());
+  auto* calls = call->ctx.calls();
+  if (!calls) {
+    return call->fail(409, "telephony_off", "Tổng đài SIP chưa được bật trên máy chủ này.",
+                      "Telephony is not enabled on this server.");
+  }
+  auto st = calls->transfer(call->who->login, *to);
+  if (!st.ok()) return call->fail(st.error().code == "transfer_target" ? 422 : 409, st.error());
+  call->respond(202, {{"transferring_to", *to}});
+}
+
 void forceState(const CallPtr& call) {
   auto* acd = acdOf(call);
   if (!acd) return;
@@ -179,6 +194,7 @@ void registerAcdRoutes(Router& r) {
   r.add("GET", "/api/v1/acd/metrics", bit(Role::supervisor), dayMetrics);
   r.add("POST", "/api/v1/acd/me/state", bit(Role::operator_), setMyState);
   r.add("POST", "/api/v1/acd/me/hold", bit(Role::operator_), holdMyCall);
+  r.add("POST", "/api/v1/acd/me/transfer", bit(Role::operator_), transferMyCall);
   r.add("POST", "/api/v1/acd/agents/{agent}/state", bit(Role::supervisor), forceState);
 }
 

@@ -57,6 +57,9 @@ struct CallService::Call {
   std::string contact;        // routing engine id
   sip::CallId agent_leg = 0;  // ringing or connected agent
   std::string agent;
+  sip::CallId transfer_leg = 0;  // the extension a blind transfer is ringing
+  std::string transfer_to;
+  bool target_held = false;      // we set the transfer target not-ready while it has the call
   tel::Millis deadline = 0;   // dialogue time-out, 0 = none
   tel::Millis next_announce = 0;
   bool announcing = false;
@@ -157,6 +160,68 @@ core::Status CallService::hold(const std::string& agent, bool on) {
   if (on) endpoint_->play(caller, {promptPath("moh")}, true);
   else endpoint_->stopPlayback(caller);
   return core::Status::Ok();
+}
+
+core::Status CallService::transfer(const std::string& agent, const std::string& target) {
+  sip::CallId caller = 0;
+  {
+    std::lock_guard lock(mutex_);
+    auto reg = registered_.find(target);
+    if (target == agent || reg == registered_.end() || !reg->second) {
+      return core::makeError("transfer_target", "Máy nhánh nhận chuyển không hợp lệ hoặc chưa đăng ký điện thoại.",
+                             "The target extension is invalid or its phone is not registered.", "to");
+    }
+    for (auto& [id, c] : calls_) {
+      if (c->phase == Call::Phase::connected && c->agent == agent && !c->transfer_leg) {
+        caller = id;
+        c->transfer_to = target;
+        c->transfer_leg = endpoint_->dial(target, c->cdr.caller, "1900 0368");
+        agent_legs_[c->transfer_leg] = id;
+      }
+    }
+  }
+  if (!caller) {
+    return core::makeError("no_active_call", "Bạn không có cuộc gọi nào đang kết nối.",
+                           "You have no connected call.");
+  }
+  spdlog::info("call on {}'s phone: blind transfer to {}", agent, target);
+  endpoint_->play(caller, {promptPath("moh")}, true);
+  return core::Status::Ok();
+}
+
+// The transfer target answered: caller and target talk, the first agent is released.
+void CallService::completeTransfer(sip::CallId caller, sip::CallId leg) {
+  sip::CallId old_leg = 0;
+  std::string contact, first, target, recording;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = calls_.find(caller);
+    if (it == calls_.end()) return;
+    Call& c = *it->second;
+    old_leg = c.agent_leg;
+    agent_legs_.erase(old_leg);  // its end must not end the caller's leg
+    first = c.agent;
+    target = c.transfer_to;
+    contact = c.contact;
+    c.agent_leg = leg;
+    c.agent = target;
+    c.transfer_leg = 0;
+    c.cdr.transferred_to = target;
+    recording = options_.recordings_dir + "/" + c.contact + "-transfer.wav";
+  }
+  endpoint_->stopPlayback(caller);
+  endpoint_->bridge(caller, leg, recording);
+  endpoint_->hangup(old_leg);
+  // The engine: the first agent's contact is over (to wrap-up); the target is
+  // kept from new offers while on this call.
+  acd_.apply(routing::ContactEnded{contact});
+  auto view = acd_.agent(target);
+  if (view && view->state == routing::AgentState::ready) {
+    acd_.apply(routing::AgentNotReady{target, "transferred_call"});
+    std::lock_guard lock(mutex_);
+    if (auto it = calls_.find(caller); it != calls_.end()) it->second->target_held = true;
+  }
+  ctx_.publishTo(target, {{"type", "call.transferred"}, {"agent", target}, {"from", first}});
 }
 
 std::optional<std::string> CallService::ha1For(const std::string& user) {
@@ -447,6 +512,7 @@ json CallService::earlierCases(const std::string& caller) {
 
 void CallService::onAnswered(sip::CallId leg) {
   sip::CallId caller = 0;
+  bool transfer_answered = false;
   std::string contact, agent, recording;
   {
     std::lock_guard lock(mutex_);
@@ -456,16 +522,21 @@ void CallService::onAnswered(sip::CallId leg) {
     auto call = calls_.find(caller);
     if (call == calls_.end()) return;
     Call& c = *call->second;
-    c.phase = Call::Phase::connected;
-    c.cdr.answered_at = nowMs();
-    c.cdr.agent = c.agent;
-    c.cdr.queue_wait_ms = c.cdr.answered_at - c.cdr.queued_at;
-    c.cdr.recording = c.contact + ".wav";
-    c.cdr.recording_expires_at = c.cdr.answered_at / 1000 + std::int64_t(options_.recording_retention_days) * 86400;
-    contact = c.contact;
-    agent = c.agent;
-    recording = options_.recordings_dir + "/" + c.cdr.recording;
+    transfer_answered = c.transfer_leg == leg;
+    if (!transfer_answered) {
+      c.phase = Call::Phase::connected;
+      c.cdr.answered_at = nowMs();
+      c.cdr.agent = c.agent;
+      c.cdr.queue_wait_ms = c.cdr.answered_at - c.cdr.queued_at;
+      c.cdr.recording = c.contact + ".wav";
+      c.cdr.recording_expires_at =
+          c.cdr.answered_at / 1000 + std::int64_t(options_.recording_retention_days) * 86400;
+      contact = c.contact;
+      agent = c.agent;
+      recording = options_.recordings_dir + "/" + c.cdr.recording;
+    }
   }
+  if (transfer_answered) return completeTransfer(caller, leg);
   spdlog::info("call {} answered by {}", contact, agent);
   acd_.apply(routing::OfferAnswered{contact, agent});
   endpoint_->bridge(caller, leg, recording);
@@ -525,7 +596,7 @@ void CallService::onEnded(sip::CallId id, const std::string& why) {
   // An agent's leg ending.
   sip::CallId caller = 0;
   std::string contact, agent;
-  bool declined = false, hang_caller = false;
+  bool declined = false, hang_caller = false, resume = false;
   {
     std::lock_guard lock(mutex_);
     if (auto it = agent_legs_.find(id); it != agent_legs_.end()) {
@@ -536,7 +607,12 @@ void CallService::onEnded(sip::CallId id, const std::string& why) {
       Call& c = *call->second;
       contact = c.contact;
       agent = c.agent;
-      if (c.phase == Call::Phase::ringing && c.agent_leg == id) {
+      if (c.transfer_leg == id) {
+        // The transfer target did not answer: back to the first agent.
+        c.transfer_leg = 0;
+        c.transfer_to.clear();
+        resume = true;
+      } else if (c.phase == Call::Phase::ringing && c.agent_leg == id) {
         // Busy, declined or unreachable: back to waiting, the engine re-offers.
         c.phase = Call::Phase::queued;
         c.agent_leg = 0;
@@ -549,6 +625,7 @@ void CallService::onEnded(sip::CallId id, const std::string& why) {
   }
   if (caller) {
     spdlog::info("call {}: {}'s phone leg ended ({})", contact, agent, why);
+    if (resume) endpoint_->stopPlayback(caller);
     if (declined) acd_.apply(routing::OfferDeclined{contact, agent});
     if (hang_caller) endpoint_->hangup(caller);
     return;
@@ -584,13 +661,15 @@ void CallService::finish(sip::CallId id, const std::string& why) {
       break;
     case Call::Phase::connected:
       c.cdr.disposition = "answered";
-      acd_.apply(routing::ContactEnded{c.contact});
+      if (c.cdr.transferred_to.empty()) acd_.apply(routing::ContactEnded{c.contact});
+      if (c.target_held) acd_.apply(routing::AgentReady{c.agent});
       break;
     case Call::Phase::ending:
       if (c.cdr.disposition.empty()) c.cdr.disposition = "failed";
       break;
   }
   if (c.agent_leg) endpoint_->hangup(c.agent_leg);
+  if (c.transfer_leg) endpoint_->hangup(c.transfer_leg);
   spdlog::info("call {} ended ({}): {}", c.contact, why, c.cdr.disposition);
   saveCdr(c.cdr);
 }

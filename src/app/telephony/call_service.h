@@ -66,6 +66,11 @@ class CallService {
   // Puts the agent's connected caller on hold (music, the agent's voice muted)
   // or back. Error "no_active_call" when the agent is not on a call.
   core::Status hold(const std::string& agent, bool on);
+  // Blind transfer of the agent's connected caller to another operator's
+  // extension: the caller hears music while it rings; on answer the caller is
+  // bridged to it and the first agent's phone is released (to wrap-up). If it
+  // does not answer, the caller is back with the first agent.
+  core::Status transfer(const std::string& agent, const std::string& target);
 
  private:
   struct Call;
@@ -102,6 +107,7 @@ class CallService {
   std::string promptPath(const std::string& name) const;
   std::vector<std::string> promptPaths(const std::vector<std::string>& names) const;
   void openCaseForAnsweredCall(sip::CallId id);
+  void completeTransfer(sip::CallId caller, sip::CallId leg);
   std::optional<std::string> ha1For(const std::string& user);
   core::Status ensureSystemUser();
   void sweepRecordings();

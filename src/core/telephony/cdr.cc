@@ -21,7 +21,8 @@ std::string toJson(const CallRecord& c) {
                       {"recording_expires_at", c.recording_expires_at},
                       {"keyed_id", c.keyed_id},
                       {"keyed_verified", c.keyed_verified},
-                      {"callback_number", c.callback_number}};
+                      {"callback_number", c.callback_number},
+                      {"transferred_to", c.transferred_to}};
   return j.dump();
 }
 
@@ -51,6 +52,7 @@ CallRecord callFromJson(std::int64_t id, const std::string& text) {
   c.keyed_id = str("keyed_id");
   c.keyed_verified = j.value("keyed_verified", false);
   c.callback_number = str("callback_number");
+  c.transferred_to = str("transferred_to");
   return c;
 }
 

@@ -30,6 +30,7 @@ struct CallRecord {
   std::string keyed_id;          // 12-digit ID keyed in the IVR, if any
   bool keyed_verified = false;
   std::string callback_number;   // confirmed by keypad, for callbacks
+  std::string transferred_to;    // extension the agent transferred the call to, if any
 };
 
 std::string toJson(const CallRecord& c);
