@@ -103,6 +103,21 @@ const std::vector<DemoStory>& stories() {
 
 }  // namespace
 
+namespace {
+// Every operator's desk phone: SIP extension = login, one demo password.
+// Also for a demo store made before telephony existed (written when absent).
+core::Status ensureDemoSipAccounts(core::store::Store& store, const std::vector<DemoLogin>& users) {
+  nlohmann::json sip = nlohmann::json::object();
+  for (const auto& u : users) {
+    if (u.role == "operator") sip[u.login] = sip::digestHa1(u.login, "tongdai", demoSipPassword());
+  }
+  return store.writeSync([&](core::store::WriteTx& tx) {
+    if (!tx.setting("sip_accounts")) tx.putSetting("sip_accounts", sip.dump());
+    return core::Status::Ok();
+  });
+}
+}  // namespace
+
 core::Result<std::vector<DemoLogin>> createDemo(core::store::Store& store, core::TimePoint now,
                                                 bool& created) {
   created = false;
@@ -112,7 +127,10 @@ core::Result<std::vector<DemoLogin>> createDemo(core::store::Store& store, core:
     has_users = !tx.users().empty();
     return core::Status::Ok();
   });
-  if (has_users) return users;
+  if (has_users) {
+    if (auto st = ensureDemoSipAccounts(store, users); !st.ok()) return st.error();
+    return users;
+  }
 
   std::vector<core::store::User> prepared;
   for (const auto& u : users) {
@@ -192,16 +210,7 @@ core::Result<std::vector<DemoLogin>> createDemo(core::store::Store& store, core:
     return core::Status::Ok();
   });
   if (!st.ok()) return st.error();
-  // Every operator's desk phone: SIP extension = login, one demo password.
-  nlohmann::json sip = nlohmann::json::object();
-  for (const auto& u : users) {
-    if (u.role == "operator") sip[u.login] = sip::digestHa1(u.login, "tongdai", demoSipPassword());
-  }
-  auto saved = store.writeSync([&](core::store::WriteTx& tx) {
-    tx.putSetting("sip_accounts", sip.dump());
-    return core::Status::Ok();
-  });
-  if (!saved.ok()) return saved.error();
+  if (auto sip_st = ensureDemoSipAccounts(store, users); !sip_st.ok()) return sip_st.error();
   return users;
 }
 
