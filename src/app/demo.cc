@@ -104,15 +104,22 @@ const std::vector<DemoStory>& stories() {
 }  // namespace
 
 namespace {
-// Every operator's desk phone: SIP extension = login, one demo password.
-// Also for a demo store made before telephony existed (written when absent).
+// Every operator's and officer's desk phone: SIP extension = login, one demo
+// password. Also for a demo store made before telephony (or the officers'
+// phones) existed: accounts missing from the setting are added, none changed.
 core::Status ensureDemoSipAccounts(core::store::Store& store, const std::vector<DemoLogin>& users) {
-  nlohmann::json sip = nlohmann::json::object();
-  for (const auto& u : users) {
-    if (u.role == "operator") sip[u.login] = sip::digestHa1(u.login, "tongdai", demoSipPassword());
-  }
   return store.writeSync([&](core::store::WriteTx& tx) {
-    if (!tx.setting("sip_accounts")) tx.putSetting("sip_accounts", sip.dump());
+    nlohmann::json sip = nlohmann::json::object();
+    if (auto text = tx.setting("sip_accounts")) sip = nlohmann::json::parse(*text, nullptr, false);
+    if (!sip.is_object()) return core::Status::Ok();  // an admin's own setting: leave it alone
+    bool added = false;
+    for (const auto& u : users) {
+      if ((u.role == "operator" || u.role == "officer") && !sip.contains(u.login)) {
+        sip[u.login] = sip::digestHa1(u.login, "tongdai", demoSipPassword());
+        added = true;
+      }
+    }
+    if (added) tx.putSetting("sip_accounts", sip.dump());
     return core::Status::Ok();
   });
 }

@@ -37,7 +37,7 @@ class AgentStateTests(ServerTestCase):
         self.op.post("/api/v1/acd/me/state", {"state": "ready"})
         self.assertError(self.sup.post("/api/v1/acd/agents/tdv03/state", {"state": "not_ready"}), 422,
                          "required", "reason")
-        self.assertError(self.sup.post("/api/v1/acd/agents/cbnv01/state",
+        self.assertError(self.sup.post("/api/v1/acd/agents/giamsat/state",
                                        {"state": "not_ready", "reason": "x"}), 404, "not_found")
         before = self.admin.audit_total()
         status, _, body = self.sup.post("/api/v1/acd/agents/tdv03/state",

@@ -301,6 +301,70 @@ class Telephony(TelephonyBase):
         cdr = self.wait_call(lambda c: c["caller"].endswith("888") and c["ended_at"])
         self.assertEqual((cdr["agent"], cdr["transferred_to"], cdr["disposition"]), ("tdv14", "tdv15", "answered"))
 
+    def test_blind_transfer_to_the_officers_pool(self):
+        first = self.register_phone("tdv17")
+        op = self.agent_ready("tdv17")
+        status, _, _, ws = WebSocket.connect(self.srv.port, session=op.session)
+        self.addCleanup(ws.close)
+        caller = self.caller("0", '  <pause milliseconds="14000"/>\n' + CALLER_BYE, caller="0912000444")
+        answered = ws.recv_json_until(lambda m: m.get("type") == "call.answered", timeout=20)
+        # No officer is signed in with a phone: refused, and the call stays with the operator.
+        self.assertError(op.post("/api/v1/acd/me/transfer", {"to": "officers"}), 409, "no_officer_available")
+        officer_phone = self.register_phone("cbnv05")
+        officer = self.agent_ready("cbnv05")
+        status, _, me = officer.get("/api/v1/acd/me")
+        self.assertEqual((status, me["state"], me["phone_registered"]), (200, "ready", True))
+        status, _, _, officer_ws = WebSocket.connect(self.srv.port, session=officer.session)
+        self.addCleanup(officer_ws.close)
+        # Mid-call the CDR is already in the store (written at arrival), not yet ended.
+        live = self.wait_call(lambda c: c["caller"].endswith("444"))
+        self.assertIsNone(live["ended_at"])
+        self.assertEqual(live["agent"], "tdv17")
+        status, _, body = op.post("/api/v1/acd/me/transfer", {"to": "officers"})
+        self.assertEqual(status, 202, body)
+        # The operator's phone is released; the officer's rings with the operator's case on the pop.
+        self.assertEqual(first.wait(30), 0, first.stderr.read().decode(errors="replace"))
+        pop = officer_ws.recv_json_until(lambda m: m.get("type") == "call.offered", timeout=20)
+        self.assertEqual((pop["agent"], pop["caller"], pop["transferred_from"], pop["case_id"]),
+                         ("cbnv05", "0912000444", "tdv17", answered["case_id"]))
+        try:
+            got = officer_ws.recv_json_until(lambda m: m.get("type") == "call.answered", timeout=20)
+        except OSError:
+            self.fail("the officer's desk never got call.answered; server log:\n" + self.srv.log()[-5000:])
+        self.assertEqual(got["case_id"], answered["case_id"])
+        status, _, mine = op.get("/api/v1/acd/me")
+        self.assertEqual(mine["state"], "wrap_up")
+        # The officer can hold the call from the desk.
+        self.assertEqual(officer.post("/api/v1/acd/me/hold", {"on": True})[:1], (200,))
+        self.assertEqual(officer.post("/api/v1/acd/me/hold", {"on": False})[:1], (200,))
+        self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace"))
+        self.assertEqual(officer_phone.wait(30), 0, officer_phone.stderr.read().decode(errors="replace"))
+        cdr = self.wait_call(lambda c: c["caller"].endswith("444") and c["ended_at"])
+        self.assertEqual((cdr["agent"], cdr["transferred_to"], cdr["disposition"], cdr["case_id"]),
+                         ("tdv17", "cbnv05", "answered", answered["case_id"]))
+        # Both parts are recorded and playable: the operator's, then the officer's.
+        self.assertTrue(cdr["has_transfer_recording"])
+        for part in ("agent", "transfer"):
+            status, headers, _ = self.sup.request("GET", "/api/v1/calls/%d/recording?part=%s" % (cdr["id"], part))
+            self.assertEqual((status, headers["Content-Type"]), (200, "audio/wav"), part)
+        self.assertError(self.sup.get("/api/v1/calls/%d/recording?part=x" % cdr["id"]), 422, "invalid_query", "part")
+        status, _, agents = self.sup.get("/api/v1/acd/agents")
+        by_login = {a["agent"]: a for a in agents["items"]}
+        self.assertIs(by_login["cbnv05"]["phone_registered"], True)
+        self.assertIs(by_login["tdv17"]["phone_registered"], True)
+
+    def test_officers_are_never_offered_the_hotlines_own_calls(self):
+        self.register_phone("cbnv06")
+        officer = self.agent_ready("cbnv06")
+        status, _, _, officer_ws = WebSocket.connect(self.srv.port, session=officer.session)
+        self.addCleanup(officer_ws.close)
+        caller = self.caller("0", '  <pause milliseconds="4000"/>\n' + CALLER_BYE, caller="0912000555")
+        self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace"))
+        cdr = self.wait_call(lambda c: c["caller"].endswith("555") and c["ended_at"])
+        self.assertEqual(cdr["disposition"], "abandoned_queue")
+        with self.assertRaises(OSError):  # socket.timeout: no offer reached the officer
+            officer_ws.recv_json_until(lambda m: m.get("type") == "call.offered", timeout=0.5)
+
     def test_caller_who_hangs_up_in_queue_is_an_abandon(self):
         # Nobody is ready for this queue position long enough: the caller leaves after 3 s.
         caller = self.caller("0", '  <pause milliseconds="3000"/>\n' + CALLER_BYE, caller="0912000222")
@@ -363,6 +427,24 @@ class OutOfHours(TelephonyBase):
         cdr = self.wait_call(lambda c: c["caller"].endswith("666") and c["ended_at"])
         self.assertEqual(cdr["disposition"], "out_of_hours")
         self.assertIsNotNone(cdr["case_id"])
+
+
+class CdrSurvivesKill(TelephonyBase):
+    """The CDR is written when the call arrives, so a crash loses no call."""
+
+    def test_a_call_live_at_kill_9_is_closed_as_failed_at_the_next_start(self):
+        # The caller listens to the greeting for a long time: the server dies under it.
+        caller = self.caller("", '  <pause milliseconds="30000"/>\n' + CALLER_BYE, caller="0912000999")
+        live = self.wait_call(lambda c: c["caller"].endswith("999"))
+        self.assertIsNone(live["ended_at"])
+        self.assertEqual(live["disposition"], "")
+        self.srv.kill()
+        caller.kill()
+        self.srv.start()
+        self.__class__.sup = self.srv.login("giamsat")
+        cdr = self.wait_call(lambda c: c["id"] == live["id"] and c["ended_at"], timeout=10)
+        self.assertEqual(cdr["disposition"], "failed")
+        self.assertEqual(cdr["arrived_at"], live["arrived_at"])
 
 
 class RecordingRetention(ServerTestCase):

@@ -309,6 +309,12 @@ void EndpointImpl::bridge(CallId a, CallId b, const std::string& record_path) {
   });
 }
 
+void EndpointImpl::unbridge(CallId id) {
+  post([this, id] {
+    if (Call* c = find(id)) unbridge(*c);
+  });
+}
+
 void EndpointImpl::hangup(CallId id) {
   post([this, id] {
     if (Call* c = find(id)) doHangup(*c, "bye_local");

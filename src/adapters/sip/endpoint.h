@@ -153,6 +153,10 @@ class Endpoint {
   // "peer_ended"), or bridging anew (earlier partners stay up, unbridged).
   // The directory must exist.
   virtual void bridge(CallId a, CallId b, const std::string& record_path) = 0;
+  // Detaches a bridged call from its partner (both stay up, silent) and
+  // closes the recording: a blind transfer hangs up one side afterwards
+  // without ending the other.
+  virtual void unbridge(CallId call) = 0;
   // BYE; CANCEL for an outgoing leg not answered yet; 480 for an incoming
   // call not answered yet. on_ended(call, "bye_local").
   virtual void hangup(CallId call) = 0;

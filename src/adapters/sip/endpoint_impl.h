@@ -129,6 +129,7 @@ class EndpointImpl final : public Endpoint {
   CallId dial(const std::string& user, const std::string& caller_number,
               const std::string& caller_display) override;
   void bridge(CallId a, CallId b, const std::string& record_path) override;
+  void unbridge(CallId call) override;
   void hangup(CallId call) override;
   std::vector<Registration> registrations() override;
   EndpointStats stats() override;

@@ -28,10 +28,17 @@ Media mediaFrom(const std::string& s) {
 
 }  // namespace
 
+std::optional<AgentConfig> agentConfigFor(const std::string& login, core::auth::Role role) {
+  if (role == core::auth::Role::operator_) return AgentConfig{login, {{"vi", 5}, {kFrontDeskSkill, 5}}, 3, 2};
+  if (role == core::auth::Role::officer) return AgentConfig{login, {{"vi", 5}, {kOfficerSkill, 5}}, 3, 2};
+  return std::nullopt;
+}
+
 core::routing::Config defaultAcdConfig() {
   core::routing::Config c;
   QueueConfig calls;
   calls.id = "hotline";
+  calls.skills = {{kFrontDeskSkill, 1}};
   calls.priority = 2;
   calls.ring_timeout = 15000;
   calls.wrap_up = 30000;
@@ -53,7 +60,12 @@ core::routing::Config defaultAcdConfig() {
   email.priority = 0;
   email.wrap_up = 0;
   email.ring_timeout = 60000;
-  c.queues = {calls, callback, zalo, facebook, email};
+  // Calls an operator hands on to the back office ("chuyển cán bộ nghiệp vụ").
+  QueueConfig officers = calls;
+  officers.id = kOfficersQueue;
+  officers.skills = {{kOfficerSkill, 1}};
+  officers.priority = 3;
+  c.queues = {calls, callback, zalo, facebook, email, officers};
   return c;
 }
 
@@ -116,16 +128,16 @@ json AcdService::dayMetrics(const std::string& day, Millis target_ms) const {
   core::parseIso(day, start);  // local midnight; the caller validated the date
   Millis from = core::toUnix(start) * 1000, to = from + 86400 * 1000;
   std::vector<std::pair<std::int64_t, std::string>> log;
-  std::vector<std::string> logins;
+  std::map<std::string, AgentConfig> agents;
   ctx_.store().read([&](core::store::ReadTx& tx) {
     log = tx.acdEvents(from);
     for (const auto& u : tx.users()) {
-      if (u.role == core::auth::Role::operator_) logins.push_back(u.login);
+      if (auto a = agentConfigFor(u.login, u.role)) agents[u.login] = *a;
     }
     return core::Status::Ok();
   });
   Engine replay(config_);
-  for (const auto& l : logins) replay.setAgent({l, {{"vi", 5}}, 3, 2});
+  for (const auto& [login, a] : agents) replay.setAgent(a);
   core::metrics::MetricsOptions options;
   options.service_target = target_ms;
   core::metrics::MetricsCollector collector(options);
@@ -134,7 +146,9 @@ json AcdService::dayMetrics(const std::string& day, Millis target_ms) const {
     if (at >= to) break;
     Event e;
     if (!eventFromJson(json::parse(text, nullptr, false), e)) continue;
-    if (auto* a = std::get_if<AgentLogin>(&e); a && !replay.agent(a->agent)) replay.setAgent({a->agent, {{"vi", 5}}, 3, 2});
+    if (auto* a = std::get_if<AgentLogin>(&e); a && !replay.agent(a->agent)) {
+      replay.setAgent({a->agent, {{"vi", 5}, {kFrontDeskSkill, 5}}, 3, 2});  // a login since deleted
+    }
     // Deadlines that fell between logged events happened then, not later.
     while (auto d = replay.nextDeadline()) {
       if (*d > at) break;
@@ -149,34 +163,35 @@ json AcdService::dayMetrics(const std::string& day, Millis target_ms) const {
 
 AcdService::~AcdService() { stop(); }
 
-void AcdService::ensureAgent(const std::string& id) {
+void AcdService::ensureAgent(const std::string& id, core::auth::Role role) {
+  auto config = agentConfigFor(id, role);
+  if (!config) return;
   std::lock_guard lock(mutex_);
-  if (!engine_.agent(id)) engine_.setAgent({id, {{"vi", 5}}, 3, 2});
+  if (!engine_.agent(id)) engine_.setAgent(*config);
 }
 
 void AcdService::start() {
-  std::vector<std::string> logins;
+  std::vector<AgentConfig> agents;
   std::vector<std::pair<std::int64_t, std::string>> log;
   // Today's log (local midnight, UTC+7): yesterday's agents are gone home.
   std::int64_t midnight_ms = (core::toUnix(ctx_.now()) + 7 * 3600) / 86400 * 86400 * 1000 - 7 * 3600 * 1000LL;
   ctx_.store().read([&](core::store::ReadTx& tx) {
     for (const auto& u : tx.users()) {
-      if (u.role == core::auth::Role::operator_ && !u.disabled) logins.push_back(u.login);
+      if (u.disabled) continue;
+      if (auto a = agentConfigFor(u.login, u.role)) agents.push_back(*a);
     }
     log = tx.acdEvents(midnight_ms);
     return core::Status::Ok();
   });
   {
     std::lock_guard lock(mutex_);
-    for (const auto& l : logins) engine_.setAgent({l, {{"vi", 5}}, 3, 2});
+    for (const auto& a : agents) engine_.setAgent(a);
     std::size_t replayed = 0;
     for (const auto& [at, text] : log) {
       Event e;
       auto j = json::parse(text, nullptr, false);
       if (!eventFromJson(j, e)) continue;
-      if (auto* a = std::get_if<AgentLogin>(&e); a && !engine_.agent(a->agent)) {
-        engine_.setAgent({a->agent, {{"vi", 5}}, 3, 2});
-      }
+      if (auto* a = std::get_if<AgentLogin>(&e); a && !engine_.agent(a->agent)) continue;  // disabled since
       engine_.handle(e, at);
       replayed++;
     }

@@ -14,14 +14,27 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/auth/roles.h"
 #include "core/routing/routing.h"
 
 namespace tongdai::app {
 
 class AppContext;
 
-// The hotline's queues: calls, Zalo and Facebook chats, e-mail, callbacks.
+// Skills that keep the two pools apart: operators (tổng đài viên) take the
+// hotline's calls, chats, e-mail and callbacks; officers (cán bộ nghiệp vụ)
+// take only calls an operator transferred to their pool.
+inline constexpr const char* kFrontDeskSkill = "tong_dai";
+inline constexpr const char* kOfficerSkill = "nghiep_vu";
+inline constexpr const char* kOfficersQueue = "officers";
+
+// The hotline's queues: calls, Zalo and Facebook chats, e-mail, callbacks,
+// and the officers' pool.
 core::routing::Config defaultAcdConfig();
+
+// The routing engine's view of a user, or nothing for roles that take no
+// contacts (supervisors, admins).
+std::optional<core::routing::AgentConfig> agentConfigFor(const std::string& login, core::auth::Role role);
 
 // JSON form of events, for the event log.
 nlohmann::json eventToJson(const core::routing::Event& e);
@@ -46,7 +59,8 @@ class AcdService {
   nlohmann::json agentsJson() const;
   nlohmann::json queuesJson() const;
   std::optional<core::routing::AgentView> agent(const std::string& id) const;
-  void ensureAgent(const std::string& id);
+  // Adds the user to the engine (logged out) if their role takes contacts.
+  void ensureAgent(const std::string& id, core::auth::Role role);
 
   // Called after every batch of decisions (from apply() or the timer), outside
   // the lock: the telephony service rings phones on Offer, etc. Add before start().

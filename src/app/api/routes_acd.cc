@@ -28,16 +28,17 @@ AcdService* acdOf(const CallPtr& call) {
   return acd;
 }
 
-json agentJson(const AgentView& a) {
+json agentJson(const CallPtr& call, const AgentView& a) {
+  auto* calls = call->ctx.calls();
   return {{"agent", a.id}, {"state", toString(a.state)}, {"reason", a.reason},
           {"since", core::formatLocalIso(core::fromUnix(a.since / 1000))}, {"contacts", a.contacts},
-          {"handled", a.handled}};
+          {"handled", a.handled}, {"phone_registered", calls && calls->phoneRegistered(a.id)}};
 }
 
 // Drives the engine to the requested state; the first refusal is returned.
-std::optional<std::string> driveTo(AcdService& acd, const std::string& login, const std::string& state,
+std::optional<std::string> driveTo(AcdService& acd, const std::string& login, Role role, const std::string& state,
                                    const std::string& reason) {
-  acd.ensureAgent(login);
+  acd.ensureAgent(login, role);
   auto current = acd.agent(login)->state;
   std::vector<Event> events;
   if (state == "ready") {
@@ -82,7 +83,12 @@ void refusedReply(const CallPtr& call, const std::string& what) {
 }
 
 void listAgents(const CallPtr& call) {
-  if (auto* acd = acdOf(call)) call->respond(200, {{"items", acd->agentsJson()}});
+  auto* acd = acdOf(call);
+  if (!acd) return;
+  json items = acd->agentsJson();
+  auto* calls = call->ctx.calls();
+  for (auto& a : items) a["phone_registered"] = calls && calls->phoneRegistered(a["agent"].get<std::string>());
+  call->respond(200, {{"items", items}});
 }
 
 void listQueues(const CallPtr& call) {
@@ -92,8 +98,8 @@ void listQueues(const CallPtr& call) {
 void myState(const CallPtr& call) {
   auto* acd = acdOf(call);
   if (!acd) return;
-  acd->ensureAgent(call->who->login);
-  call->respond(200, agentJson(*acd->agent(call->who->login)));
+  acd->ensureAgent(call->who->login, call->who->role);
+  call->respond(200, agentJson(call, *acd->agent(call->who->login)));
 }
 
 void setMyState(const CallPtr& call) {
@@ -101,10 +107,10 @@ void setMyState(const CallPtr& call) {
   if (!acd) return;
   auto body = stateBody(call, false);
   if (!body) return;
-  if (auto refused = driveTo(*acd, call->who->login, body->first, body->second)) {
+  if (auto refused = driveTo(*acd, call->who->login, call->who->role, body->first, body->second)) {
     return refusedReply(call, *refused);
   }
-  call->respond(200, agentJson(*acd->agent(call->who->login)));
+  call->respond(200, agentJson(call, *acd->agent(call->who->login)));
 }
 
 void holdMyCall(const CallPtr& call) {
@@ -143,18 +149,21 @@ void forceState(const CallPtr& call) {
   auto* acd = acdOf(call);
   if (!acd) return;
   std::string login = call->params["agent"];
-  bool known = false;
+  std::optional<Role> role;
   call->ctx.store().read([&](core::store::ReadTx& tx) {
     auto u = tx.userByLogin(login);
-    known = u && u->role == Role::operator_;
+    if (u && agentConfigFor(login, u->role)) role = u->role;
     return Status::Ok();
   });
-  if (!known) return call->fail(404, "not_found", "Không tìm thấy tổng đài viên.", "No such call-taker.");
+  if (!role) {
+    return call->fail(404, "not_found", "Không tìm thấy tổng đài viên hoặc cán bộ nghiệp vụ.",
+                      "No such call-taker or officer.");
+  }
   auto body = stateBody(call, true);
   if (!body) return;
   auto before = acd->agent(login);
   std::string from = before ? toString(before->state) : "logged_out";
-  if (auto refused = driveTo(*acd, login, body->first, body->second)) return refusedReply(call, *refused);
+  if (auto refused = driveTo(*acd, login, *role, body->first, body->second)) return refusedReply(call, *refused);
   auto now = call->ctx.now();
   Principal who = *call->who;
   auto view = *acd->agent(login);
@@ -163,7 +172,7 @@ void forceState(const CallPtr& call) {
     tx.appendAudit(auditEntry(&who, "acd.force_state", "agent", login, std::nullopt, reason,
                               json{{"from", from}, {"to", to}}.dump(), now));
     return Status::Ok();
-  }, [call, view] { call->respond(200, agentJson(view)); });
+  }, [call, view] { call->respond(200, agentJson(call, view)); });
 }
 
 void dayMetrics(const CallPtr& call) {
@@ -190,11 +199,13 @@ void registerAcdRoutes(Router& r) {
   auto workers = core::auth::kCaseWorkers;
   r.add("GET", "/api/v1/acd/agents", workers, listAgents);
   r.add("GET", "/api/v1/acd/queues", workers, listQueues);
-  r.add("GET", "/api/v1/acd/me", bit(Role::operator_), myState);
+  // Officers take calls too: those operators transfer to their pool.
+  auto agents = bit(Role::operator_) | bit(Role::officer);
+  r.add("GET", "/api/v1/acd/me", agents, myState);
   r.add("GET", "/api/v1/acd/metrics", bit(Role::supervisor), dayMetrics);
-  r.add("POST", "/api/v1/acd/me/state", bit(Role::operator_), setMyState);
-  r.add("POST", "/api/v1/acd/me/hold", bit(Role::operator_), holdMyCall);
-  r.add("POST", "/api/v1/acd/me/transfer", bit(Role::operator_), transferMyCall);
+  r.add("POST", "/api/v1/acd/me/state", agents, setMyState);
+  r.add("POST", "/api/v1/acd/me/hold", agents, holdMyCall);
+  r.add("POST", "/api/v1/acd/me/transfer", agents, transferMyCall);
   r.add("POST", "/api/v1/acd/agents/{agent}/state", bit(Role::supervisor), forceState);
 }
 

@@ -37,6 +37,8 @@ json callView(const CallRecord& c, bool masked) {
           {"disposition", c.disposition},
           {"case_id", c.case_id ? json(*c.case_id) : json(nullptr)},
           {"has_recording", !c.recording.empty()},
+          // The transferred part (to an extension or the officers' pool) is a second file.
+          {"has_transfer_recording", !c.recording.empty() && !c.transferred_to.empty() && c.transferred_to != "officers"},
           {"keyed_id", masked ? maskCitizenId(c.keyed_id) : c.keyed_id},
           {"keyed_verified", c.keyed_verified},
           {"callback_number", masked ? maskPhone(c.callback_number) : c.callback_number},
@@ -110,8 +112,15 @@ void recording(const CallPtr& call) {
   });
   if (!st.ok()) return call->fail(st.error());
   if (!c) return call->fail(404, callNotFound());
-  auto path = std::filesystem::path(recordingsDir(call->ctx)) / c->recording;
-  if (c->recording.empty() || !std::filesystem::exists(path)) {
+  std::string part = call->req.queryParam("part", "agent");
+  if (part != "agent" && part != "transfer") {
+    return call->fail(422, "invalid_query", "part phải là agent hoặc transfer.", "part must be agent or transfer.",
+                      "part");
+  }
+  std::string name = c->recording;
+  if (part == "transfer" && !name.empty()) name = std::filesystem::path(name).stem().string() + "-transfer.wav";
+  auto path = std::filesystem::path(recordingsDir(call->ctx)) / name;
+  if (name.empty() || !std::filesystem::exists(path)) {
     return call->fail(404, "recording_not_found", "Cuộc gọi này không có ghi âm (hoặc đã hết thời hạn lưu).",
                       "This call has no recording (or it has expired).");
   }
@@ -120,9 +129,9 @@ void recording(const CallPtr& call) {
   std::int64_t call_id = c->id;
   auto case_id = c->case_id;
   std::string file = path.string();
-  commit(call, [who, call_id, case_id, now](core::store::WriteTx& tx) {
+  commit(call, [who, call_id, case_id, now, part](core::store::WriteTx& tx) {
     tx.appendAudit(auditEntry(&who, "call.recording_played", "call", std::to_string(call_id), case_id,
-                              "nghe ghi âm", "", now));
+                              "nghe ghi âm", nlohmann::json{{"part", part}}.dump(), now));
     return Status::Ok();
   }, [call, file] {
     std::ifstream in(file, std::ios::binary);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -60,6 +61,11 @@ struct CallService::Call {
   sip::CallId transfer_leg = 0;  // the extension a blind transfer is ringing
   std::string transfer_to;
   bool target_held = false;      // we set the transfer target not-ready while it has the call
+  std::string pool_from;         // the operator who handed the caller to the officers' pool
+  // The CDR's row: inserted when the call arrives, updated as it moves. The
+  // store's single writer runs writes in order, so an update queued after the
+  // insert always sees the id the insert set.
+  std::shared_ptr<std::int64_t> row = std::make_shared<std::int64_t>(0);
   tel::Millis deadline = 0;   // dialogue time-out, 0 = none
   tel::Millis next_announce = 0;
   bool announcing = false;
@@ -98,6 +104,7 @@ std::string CallService::start() {
   std::error_code ec;
   fs::create_directories(options_.recordings_dir, ec);
   if (auto st = ensureSystemUser(); !st.ok()) return st.error().message_en;
+  closeInterruptedCalls();
   sip::EndpointOptions eo;
   eo.listen = options_.sip_listen;
   eo.hotline_number = options_.hotline;
@@ -162,7 +169,14 @@ core::Status CallService::hold(const std::string& agent, bool on) {
   return core::Status::Ok();
 }
 
+bool CallService::phoneRegistered(const std::string& extension) {
+  std::lock_guard lock(mutex_);
+  auto it = registered_.find(extension);
+  return it != registered_.end() && it->second;
+}
+
 core::Status CallService::transfer(const std::string& agent, const std::string& target) {
+  if (target == kOfficersQueue) return transferToOfficers(agent);
   sip::CallId caller = 0;
   {
     std::lock_guard lock(mutex_);
@@ -189,6 +203,69 @@ core::Status CallService::transfer(const std::string& agent, const std::string& 
   return core::Status::Ok();
 }
 
+// Blind transfer to the officers' pool: the operator is released at once (to
+// wrap-up), the caller hears music and waits in the engine's "officers" queue
+// under a new contact id; the officer it is offered to gets the screen pop
+// with the case the operator opened.
+core::Status CallService::transferToOfficers(const std::string& agent) {
+  if (!officerOnDuty()) {
+    return core::makeError("no_officer_available",
+                           "Hiện không có cán bộ nghiệp vụ nào trực điện thoại; hãy tạo yêu cầu tra cứu cho vụ việc.",
+                           "No officer is signed in with a registered phone; file a look-up request on the case.", "to");
+  }
+  sip::CallId caller = 0, old_leg = 0;
+  std::string old_contact, contact;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, c] : calls_) {
+      if (c->phase != Call::Phase::connected || c->agent != agent || c->transfer_leg) continue;
+      caller = id;
+      old_leg = c->agent_leg;
+      agent_legs_.erase(old_leg);  // its end must not end the caller's leg
+      old_contact = c->contact;
+      contact = c->contact + "-nv";
+      by_contact_.erase(old_contact);
+      by_contact_[contact] = id;
+      c->contact = contact;
+      c->pool_from = agent;
+      c->agent_leg = 0;
+      c->agent.clear();
+      c->phase = Call::Phase::queued;
+      c->announcing = false;
+      c->next_announce = std::numeric_limits<tel::Millis>::max();  // music only: no callback offer here
+      c->cdr.transferred_to = kOfficersQueue;
+    }
+  }
+  if (!caller) {
+    return core::makeError("no_active_call", "Bạn không có cuộc gọi nào đang kết nối.",
+                           "You have no connected call.");
+  }
+  spdlog::info("call {}: {} transferred it to the officers' pool", old_contact, agent);
+  endpoint_->unbridge(caller);
+  endpoint_->play(caller, {promptPath("moh")}, true);
+  endpoint_->hangup(old_leg);
+  saveCdr(caller);
+  acd_.apply(routing::ContactEnded{old_contact});
+  acd_.apply(routing::ContactArrived{contact, kOfficersQueue, 0, routing::Media::call});
+  return core::Status::Ok();
+}
+
+// An officer signed in to the routing engine whose phone is registered.
+bool CallService::officerOnDuty() {
+  std::vector<std::string> officers;
+  ctx_.store().read([&](core::store::ReadTx& tx) {
+    for (const auto& u : tx.users()) {
+      if (u.role == core::auth::Role::officer && !u.disabled) officers.push_back(u.login);
+    }
+    return core::Status::Ok();
+  });
+  for (const auto& login : officers) {
+    auto view = acd_.agent(login);
+    if (view && view->state != routing::AgentState::logged_out && phoneRegistered(login)) return true;
+  }
+  return false;
+}
+
 // The transfer target answered: caller and target talk, the first agent is released.
 void CallService::completeTransfer(sip::CallId caller, sip::CallId leg) {
   sip::CallId old_leg = 0;
@@ -212,6 +289,7 @@ void CallService::completeTransfer(sip::CallId caller, sip::CallId leg) {
   endpoint_->stopPlayback(caller);
   endpoint_->bridge(caller, leg, recording);
   endpoint_->hangup(old_leg);
+  saveCdr(caller);
   // The engine: the first agent's contact is over (to wrap-up); the target is
   // kept from new offers while on this call.
   acd_.apply(routing::ContactEnded{contact});
@@ -261,6 +339,7 @@ void CallService::onIncoming(const sip::IncomingCall& in) {
     std::lock_guard lock(mutex_);
     calls_[in.id] = std::move(call);
   }
+  saveCdr(in.id);
   endpoint_->answer(in.id);
   tel::Millis now = nowMs();
   std::vector<Step> cmds;
@@ -329,7 +408,9 @@ void CallService::onDigit(sip::CallId id, char d) {
     auto it = calls_.find(id);
     if (it == calls_.end()) return;
     Call& c = *it->second;
-    if (c.phase == Call::Phase::queued && d == '1') {
+    if (c.phase == Call::Phase::queued && !c.pool_from.empty()) {
+      return;  // waiting for an officer: no keypad menu
+    } else if (c.phase == Call::Phase::queued && d == '1') {
       // "Press 1 to be called back": the contact keeps its place in the queue.
       request_callback = true;
       contact = c.contact;
@@ -387,6 +468,7 @@ void CallService::enqueue(sip::CallId id, const std::string& queue) {
     by_contact_[contact] = id;
   }
   endpoint_->play(id, {promptPath("queue_hold")}, false);
+  saveCdr(id);
   spdlog::info("call {} queued in {}", contact, queue);
   acd_.apply(routing::ContactArrived{contact, queue, 0, routing::Media::call});
 }
@@ -478,6 +560,10 @@ void CallService::offer(const std::string& contact, const std::string& agent) {
              {"keyed_id", c.cdr.keyed_id},
              {"keyed_verified", c.cdr.keyed_verified},
              {"waited_s", (nowMs() - c.cdr.queued_at) / 1000}};
+      if (!c.pool_from.empty()) {
+        pop["transferred_from"] = c.pool_from;
+        if (c.cdr.case_id) pop["case_id"] = *c.cdr.case_id;
+      }
     }
   }
   spdlog::info("call {} offered to {} ({})", contact, agent, pop.is_null() ? "phone not registered" : "ringing");
@@ -512,8 +598,9 @@ json CallService::earlierCases(const std::string& caller) {
 
 void CallService::onAnswered(sip::CallId leg) {
   sip::CallId caller = 0;
-  bool transfer_answered = false;
+  bool transfer_answered = false, pool_answered = false;
   std::string contact, agent, recording;
+  std::optional<std::int64_t> case_id;
   {
     std::lock_guard lock(mutex_);
     auto it = agent_legs_.find(leg);
@@ -523,7 +610,17 @@ void CallService::onAnswered(sip::CallId leg) {
     if (call == calls_.end()) return;
     Call& c = *call->second;
     transfer_answered = c.transfer_leg == leg;
-    if (!transfer_answered) {
+    pool_answered = !transfer_answered && !c.pool_from.empty();
+    if (pool_answered) {
+      // The officers' pool: the CDR keeps the operator who answered first.
+      c.phase = Call::Phase::connected;
+      c.cdr.transferred_to = c.agent;
+      contact = c.contact;
+      agent = c.agent;
+      case_id = c.cdr.case_id;
+      // The operator's part is <contact>.wav; the officer's is its "-transfer" part.
+      recording = options_.recordings_dir + "/" + fs::path(c.cdr.recording).stem().string() + "-transfer.wav";
+    } else if (!transfer_answered) {
       c.phase = Call::Phase::connected;
       c.cdr.answered_at = nowMs();
       c.cdr.agent = c.agent;
@@ -539,8 +636,13 @@ void CallService::onAnswered(sip::CallId leg) {
   if (transfer_answered) return completeTransfer(caller, leg);
   spdlog::info("call {} answered by {}", contact, agent);
   acd_.apply(routing::OfferAnswered{contact, agent});
+  endpoint_->stopPlayback(caller);
   endpoint_->bridge(caller, leg, recording);
-  openCaseForAnsweredCall(caller);
+  saveCdr(caller);
+  if (!pool_answered) return openCaseForAnsweredCall(caller);
+  json answered{{"type", "call.answered"}, {"agent", agent}};
+  if (case_id) answered["case_id"] = *case_id;
+  ctx_.publishTo(agent, answered);
 }
 
 // A case for every answered call, prefilled from the call, assigned to the agent.
@@ -589,6 +691,7 @@ void CallService::openCaseForAnsweredCall(sip::CallId id) {
           if (auto it = calls_.find(id); it != calls_.end()) case_id = it->second->cdr.case_id;
         }
         if (case_id) ctx_.publishTo(agent, {{"type", "call.answered"}, {"agent", agent}, {"case_id", *case_id}});
+        saveCdr(id);
       });
 }
 
@@ -655,13 +758,17 @@ void CallService::finish(sip::CallId id, const std::string& why) {
       break;
     case Call::Phase::queued:
     case Call::Phase::ringing:
-      c.cdr.disposition = "abandoned_queue";
-      c.cdr.queue_wait_ms = c.cdr.ended_at - c.cdr.queued_at;
+      if (c.pool_from.empty()) {
+        c.cdr.disposition = "abandoned_queue";
+        c.cdr.queue_wait_ms = c.cdr.ended_at - c.cdr.queued_at;
+      } else {
+        c.cdr.disposition = "answered";  // by the operator; it hung up waiting for an officer
+      }
       acd_.apply(routing::ContactAbandoned{c.contact});
       break;
     case Call::Phase::connected:
       c.cdr.disposition = "answered";
-      if (c.cdr.transferred_to.empty()) acd_.apply(routing::ContactEnded{c.contact});
+      if (c.cdr.transferred_to.empty() || !c.pool_from.empty()) acd_.apply(routing::ContactEnded{c.contact});
       if (c.target_held) acd_.apply(routing::AgentReady{c.agent});
       break;
     case Call::Phase::ending:
@@ -671,16 +778,60 @@ void CallService::finish(sip::CallId id, const std::string& why) {
   if (c.agent_leg) endpoint_->hangup(c.agent_leg);
   if (c.transfer_leg) endpoint_->hangup(c.transfer_leg);
   spdlog::info("call {} ended ({}): {}", c.contact, why, c.cdr.disposition);
-  saveCdr(c.cdr);
+  saveCdr(c.cdr, c.row);
 }
 
-void CallService::saveCdr(const tel::CallRecord& cdr) {
+void CallService::saveCdr(sip::CallId id) {
+  tel::CallRecord cdr;
+  std::shared_ptr<std::int64_t> row;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = calls_.find(id);
+    if (it == calls_.end()) return;
+    cdr = it->second->cdr;
+    row = it->second->row;
+  }
+  saveCdr(cdr, row);
+}
+
+// Runs on the store's writer thread, in submission order: the first write of
+// a call inserts its row, every later one updates it.
+void CallService::saveCdr(tel::CallRecord cdr, std::shared_ptr<std::int64_t> row) {
   ctx_.store().write(
-      [cdr](core::store::WriteTx& tx) {
-        tx.insertCall(cdr);
+      [cdr = std::move(cdr), row](core::store::WriteTx& tx) mutable {
+        if (*row == 0) {
+          *row = tx.insertCall(cdr);
+        } else {
+          cdr.id = *row;
+          tx.updateCall(cdr);
+        }
         return core::Status::Ok();
       },
       nullptr);
+}
+
+// Calls that were live when the server stopped (kill -9, power cut) keep
+// their row with no end: close them as failed at the next start.
+void CallService::closeInterruptedCalls() {
+  std::vector<tel::CallRecord> open;
+  auto since = nowMs() - 7 * 86400 * 1000LL;
+  ctx_.store().read([&](core::store::ReadTx& tx) {
+    for (auto& c : tx.calls(since, 100000)) {
+      if (c.ended_at == 0) open.push_back(std::move(c));
+    }
+    return core::Status::Ok();
+  });
+  if (open.empty()) return;
+  auto now = nowMs();
+  ctx_.store().writeSync([&](core::store::WriteTx& tx) {
+    for (auto& c : open) {
+      c.ended_at = now;
+      if (c.disposition.empty()) c.disposition = "failed";
+      tx.updateCall(c);
+    }
+    return core::Status::Ok();
+  });
+  spdlog::warn("calls: {} call(s) live at the last stop closed as failed", open.size());
 }
 
 void CallService::hangupAfter(sip::CallId id, tel::Millis delay) {

@@ -70,7 +70,12 @@ class CallService {
   // extension: the caller hears music while it rings; on answer the caller is
   // bridged to it and the first agent's phone is released (to wrap-up). If it
   // does not answer, the caller is back with the first agent.
+  // Target "officers": the officers' pool (the routing engine's "officers"
+  // queue); error "no_officer_available" when no officer is signed in with a
+  // registered phone.
   core::Status transfer(const std::string& agent, const std::string& target);
+  // Whether the extension's phone is registered now (desks show it).
+  bool phoneRegistered(const std::string& extension);
 
  private:
   struct Call;
@@ -96,7 +101,11 @@ class CallService {
   void offer(const std::string& contact, const std::string& agent);
   nlohmann::json earlierCases(const std::string& caller);
   void finish(sip::CallId id, const std::string& why);
-  void saveCdr(const core::telephony::CallRecord& cdr);
+  void saveCdr(sip::CallId id);
+  void saveCdr(core::telephony::CallRecord cdr, std::shared_ptr<std::int64_t> row);
+  void closeInterruptedCalls();
+  core::Status transferToOfficers(const std::string& agent);
+  bool officerOnDuty();
   void hangupAfter(sip::CallId id, core::telephony::Millis delay);
   void startSelfService(sip::CallId id);
   void startCallbackOffer(sip::CallId id);
