@@ -81,7 +81,7 @@ function onLogin(s) {
 
 async function logout() {
   const user = session && session.user;
-  if (user && user.role === 'operator') {
+  if (user && (user.role === 'operator' || user.role === 'officer')) {
     // Leave the routing engine first, so no call is offered to an empty seat.
     await api('POST', '/api/v1/acd/me/state', { state: 'logged_out' }).catch(() => {});
   }

@@ -74,6 +74,31 @@ core::Status loadConfigFile(const std::string& path, Config& cfg) {
   takeInt("rtp_port_min", cfg.rtp_port_min);
   takeInt("rtp_port_max", cfg.rtp_port_max);
   takeInt("recording_retention_days", cfg.recording_retention_days);
+  if (auto* queues = t["queues"].as_table()) {
+    for (const auto& [id, node] : *queues) {
+      const auto* q = node.as_table();
+      if (!q) return configError("[queues." + std::string(id.str()) + "] must be a table");
+      QueueSettings s;
+      s.id = std::string(id.str());
+      auto seconds = [&](const char* key, int& out) -> bool {
+        if (!q->contains(key)) return true;
+        auto v = (*q)[key].value<std::int64_t>();
+        if (!v || *v < 0 || *v > 86400) return false;
+        out = static_cast<int>(*v);
+        return true;
+      };
+      for (auto [key, out] : {std::pair{"ring_timeout_s", &s.ring_timeout_s}, std::pair{"wrap_up_s", &s.wrap_up_s},
+                              std::pair{"max_waiting", &s.max_waiting},
+                              std::pair{"overflow_after_s", &s.overflow_after_s},
+                              std::pair{"max_wait_s", &s.max_wait_s}}) {
+        if (!seconds(key, *out)) {
+          return configError("[queues." + s.id + "] " + key + " must be a whole number from 0 to 86400");
+        }
+      }
+      take(*q, "overflow_to", s.overflow_to);
+      cfg.queues.push_back(std::move(s));
+    }
+  }
   return core::Status::Ok();
 }
 

@@ -8,6 +8,18 @@
 
 namespace tongdai::app {
 
+// One routing queue's settings from [queues.<id>] (e.g. [queues.hotline]);
+// -1 / "" = the built-in default (defaultAcdConfig).
+struct QueueSettings {
+  std::string id;
+  int ring_timeout_s = -1;
+  int wrap_up_s = -1;
+  int max_waiting = -1;        // 0 = unlimited; a full queue overflows or tells the caller and hangs up
+  int overflow_after_s = -1;   // 0 = never; after this wait the contact moves to overflow_to
+  std::string overflow_to;
+  int max_wait_s = -1;         // calls only: after this wait the caller is booked for a callback
+};
+
 struct Config {
   std::string data_dir = "var/data";
   std::string database_url;  // "" = SQLite in data_dir; else a PostgreSQL conninfo/URL
@@ -41,6 +53,7 @@ struct Config {
   std::string ivr_file;        // "" = data/ivr/hotline.toml of the sources
   std::string recordings_dir;  // "" = <data_dir>/recordings
   int recording_retention_days = 90;
+  std::vector<QueueSettings> queues;
 };
 
 // Applies a TOML file (if path non-empty) then TONGDAI_* environment

@@ -77,6 +77,9 @@ std::unique_ptr<CallService> startTelephony(const Config& cfg, AppContext& ctx, 
   o.prompts_dir = cfg.prompts_dir.empty() ? findNearBinary("prompts") : cfg.prompts_dir;
   o.recordings_dir = cfg.recordings_dir;
   o.recording_retention_days = cfg.recording_retention_days;
+  for (const auto& q : cfg.queues) {
+    if (q.max_wait_s > 0) o.max_wait_ms[q.id] = q.max_wait_s * 1000LL;
+  }
   std::string ivr = cfg.ivr_file.empty() ? findNearBinary("data/ivr/hotline.toml") : cfg.ivr_file;
   auto flow = loadIvrFlow(ivr);
   if (!flow.ok()) {
@@ -127,7 +130,12 @@ int serve(const Config& cfg) {
     spdlog::error("{}", err);
     return 3;
   }
-  AcdService acd(ctx, defaultAcdConfig());
+  auto acd_config = defaultAcdConfig();
+  if (auto st = applyQueueSettings(cfg.queues, acd_config); !st.ok()) {
+    spdlog::error("{}", st.error().message_en);
+    return 2;
+  }
+  AcdService acd(ctx, acd_config);
   acd.start();
   ctx.setAcd(&acd);
   RegistryService registry(openConfiguredRegistry(cfg),

@@ -217,6 +217,7 @@ class EverythingAnsweredIsDocumented(DocumentedRoutes):
         "/api/v1/kb/proposals", "/api/v1/kb/proposals/{proposals}/status",
         "/api/v1/acd", "/api/v1/acd/agents", "/api/v1/acd/queues", "/api/v1/acd/me", "/api/v1/acd/me/state",
         "/api/v1/acd/metrics", "/api/v1/acd/agents/{agents}", "/api/v1/acd/agents/{agents}/state", "/api/v1/acd/me/hold", "/api/v1/acd/me/transfer",
+        "/api/v1/acd/me/callback",
         "/api/v1/registry", "/api/v1/registry/person", "/api/v1/registry/persons", "/api/v1/registry/application",
         "/api/v1/registry/search", "/api/v1/registry/verify", "/api/v1/registry/audit", "/api/v1/registry/alerts",
         "/api/v1/registry/status", "/api/v1/registry/export", "/api/v1/registry/list",

@@ -111,6 +111,7 @@ class TelephonyBase(ServerTestCase):
     """A server with SIP on; `open_now` sets the business calendar around the clock or shut."""
 
     open_now = True
+    config_text = ""  # a tongdai.toml for the server, if any
 
     @classmethod
     def setUpClass(cls):
@@ -119,7 +120,12 @@ class TelephonyBase(ServerTestCase):
         cls.sip_port = free_port()
         cls.tmp = tempfile.mkdtemp(prefix="tongdai-sip-")
         cls.addClassCleanup(shutil.rmtree, cls.tmp, True)
-        cls.srv = start_server(cls, extra_args=["--sip", "%s:%d" % (HOST, cls.sip_port)],
+        config_file = None
+        if cls.config_text:
+            config_file = os.path.join(cls.tmp, "tongdai.toml")
+            with open(config_file, "w") as f:
+                f.write(cls.config_text)
+        cls.srv = start_server(cls, extra_args=["--sip", "%s:%d" % (HOST, cls.sip_port)], config_file=config_file,
                                env={"TONGDAI_PROMPTS_DIR": os.environ.get("TONGDAI_PROMPTS_DIR", "")})
         cls.admin = cls.srv.client()
         cls.admin.login("quantri")
@@ -400,6 +406,82 @@ class CallbackInQueue(TelephonyBase):
         cdr = self.wait_call(lambda c: c["caller"].endswith("333") and c["ended_at"])
         self.assertEqual(cdr["disposition"], "callback")
         self.assertIsNotNone(cdr["case_id"])
+
+
+class QueueLimits(TelephonyBase):
+    """[queues.hotline] from the configuration: overflow to the officers after
+    2 s, and a callback booked for whoever waits 6 s."""
+
+    config_text = """
+[queues.hotline]
+overflow_after_s = 2
+overflow_to = "officers"
+max_wait_s = 6
+"""
+
+    def test_overflow_to_the_officers_after_the_configured_wait(self):
+        phone = self.register_phone("cbnv07")
+        officer = self.agent_ready("cbnv07")
+        status, _, _, ws = WebSocket.connect(self.srv.port, session=officer.session)
+        self.addCleanup(ws.close)
+        caller = self.caller("0", '  <pause milliseconds="6000"/>\n' + CALLER_BYE, caller="0912000321")
+        try:
+            pop = ws.recv_json_until(lambda m: m.get("type") == "call.offered", timeout=20)
+        except OSError:
+            self.fail("no offer reached the officer; server log:\n" + self.srv.log()[-4000:])
+        self.assertGreaterEqual(pop["waited_s"], 2)
+        self.assertNotIn("transferred_from", pop)
+        answered = ws.recv_json_until(lambda m: m.get("type") == "call.answered", timeout=20)
+        self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace"))
+        self.assertEqual(phone.wait(30), 0, phone.stderr.read().decode(errors="replace"))
+        cdr = self.wait_call(lambda c: c["caller"].endswith("321") and c["ended_at"])
+        self.assertEqual((cdr["agent"], cdr["disposition"], cdr["case_id"]), ("cbnv07", "answered", answered["case_id"]))
+        status, _, case = self.sup.get("/api/v1/cases/%d" % cdr["case_id"])
+        self.assertEqual(case["assignee_id"], officer.get("/api/v1/session")[2]["user"]["id"])
+
+    def test_maximum_wait_books_a_callback_and_hangs_up(self):
+        caller = self.caller("0", WAIT_FOR_BYE, caller="0912000654")
+        self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace"))
+        cdr = self.wait_call(lambda c: c["caller"].endswith("654") and c["ended_at"])
+        self.assertEqual(cdr["disposition"], "callback")
+        self.assertGreaterEqual(cdr["queue_wait_s"], 6)
+        self.assertLess(cdr["queue_wait_s"], 9)
+        status, _, case = self.sup.get("/api/v1/cases/%d" % cdr["case_id"])
+        self.assertEqual(status, 200, case)
+        self.assertIn("goi_lai", case["tags"])
+        # Its turn comes (it had overflowed to the officers): offered on the desk of the one who gets ready.
+        officer = self.srv.client()
+        officer.login("cbnv08")
+        status, _, _, ws = WebSocket.connect(self.srv.port, session=officer.session)
+        self.addCleanup(ws.close)
+        self.agent_ready("cbnv08")
+        pop = ws.recv_json_until(lambda m: m.get("type") == "callback.offered", timeout=15)
+        self.assertEqual((pop["number"], pop["case_id"]), ("0912000654", cdr["case_id"]))
+        contact = pop["contact"]
+        self.assertError(officer.post("/api/v1/acd/me/callback", {"contact": contact, "action": "done"}), 409,
+                         "callback_not_accepted", "action")
+        self.assertError(officer.post("/api/v1/acd/me/callback", {"contact": contact, "action": "x"}), 422,
+                         "invalid_action", "action")
+        other = self.srv.login("cbnv09")
+        self.assertError(other.post("/api/v1/acd/me/callback", {"contact": contact, "action": "accept"}), 409,
+                         "callback_not_offered", "contact")
+        status, _, body = officer.post("/api/v1/acd/me/callback", {"contact": contact, "action": "accept"})
+        self.assertEqual((status, body["state"]), (200, "accepted"), body)
+        self.assertEqual(officer.get("/api/v1/acd/me")[2]["state"], "busy")
+        # The callback case is the officer's now.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            case = self.sup.get("/api/v1/cases/%d" % cdr["case_id"])[2]
+            if case.get("assignee_id") == officer.get("/api/v1/session")[2]["user"]["id"]:
+                break
+            time.sleep(0.1)
+        else:
+            self.fail("the callback case was not assigned to the officer: %s" % case)
+        status, _, body = officer.post("/api/v1/acd/me/callback", {"contact": contact, "action": "done"})
+        self.assertEqual((status, body["state"]), (200, "done"), body)
+        self.assertEqual(officer.get("/api/v1/acd/me")[2]["state"], "wrap_up")
+        self.assertError(officer.post("/api/v1/acd/me/callback", {"contact": contact, "action": "done"}), 409,
+                         "callback_not_offered", "contact")
 
 
 class OutOfHours(TelephonyBase):

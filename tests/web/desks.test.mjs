@@ -3,11 +3,15 @@
 // Several browser contexts act as different people at once, so what is live
 // (WebSocket events) is checked across desks without reloading any page.
 // Every wait is on a condition; nothing sleeps for a fixed time.
+// The hotline is real too: SIP on a free UDP port, SIPp (Debian's sip-tester)
+// as the carrier's caller and as the agents' desk phones.
 //
 //   TONGDAI_BIN=build/tongdai node --test tests/web/desks.test.mjs
+//   (TONGDAI_PROMPTS_DIR: the rendered prompts, if not in prompts/ beside the binary)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
+import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -23,10 +27,15 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
   '--no-first-run', '--disable-quic', '--disable-sync'];
 const VIEWPORT = { width: 1366, height: 768 };
 const WAIT = 8000; // upper bound for anything that should be live
+const SIP_DIR = path.join(ROOT, 'tests', 'sip');
+const PCAPS = '/usr/share/sip-tester';
+const SIP_PASSWORD = 'demo-sip-2026';
+const SIPP = (process.env.PATH || '').split(':').map((d) => path.join(d, 'sipp')).find((f) => fs.existsSync(f));
 
 let dataDir;
 let configFile;
 let port;
+let sipPort;
 let base;
 let server = null;
 let serverLog;
@@ -43,6 +52,23 @@ function freePort() {
   });
 }
 
+/** A loopback port free for both UDP and TCP (SIP listens on both). */
+async function freeSipPort() {
+  for (;;) {
+    const p = await new Promise((resolve, reject) => {
+      const u = dgram.createSocket('udp4');
+      u.once('error', reject);
+      u.bind(0, '127.0.0.1', () => { const n = u.address().port; u.close(() => resolve(n)); });
+    });
+    const tcpFree = await new Promise((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(false));
+      s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (tcpFree) return p;
+  }
+}
+
 function cleanEnv() {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TONGDAI_')) env[k] = v;
@@ -52,9 +78,14 @@ function cleanEnv() {
 
 async function startServer() {
   const out = fs.openSync(serverLog, 'a');
+  // The hotline's IVR from this source tree, and its rendered prompts: TONGDAI_PROMPTS_DIR if
+  // given, else the binary finds prompts/ beside itself (build/prompts).
+  const env = cleanEnv();
+  env.TONGDAI_IVR_FILE = process.env.TONGDAI_IVR_FILE || path.join(ROOT, 'data', 'ivr', 'hotline.toml');
+  if (process.env.TONGDAI_PROMPTS_DIR) env.TONGDAI_PROMPTS_DIR = process.env.TONGDAI_PROMPTS_DIR;
   server = spawn(BIN, ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, '--web-root', path.join(ROOT, 'web'),
-    '--config', configFile],
-    { env: cleanEnv(), stdio: ['ignore', out, out] });
+    '--config', configFile, '--sip', `127.0.0.1:${sipPort}`],
+    { env, stdio: ['ignore', out, out] });
   fs.closeSync(out);
   const exited = new Promise((resolve) => server.once('exit', (code) => resolve(code)));
   server.exited = exited;
@@ -79,7 +110,107 @@ async function stopServer() {
   clearTimeout(t);
 }
 
-process.on('exit', () => { if (server && server.exitCode === null) server.kill('SIGKILL'); });
+process.on('exit', () => {
+  if (server && server.exitCode === null) server.kill('SIGKILL');
+  for (const p of sipps) if (p.exitCode === null) p.kill('SIGKILL');
+});
+
+// ---- SIPp: the carrier's caller and the agents' desk phones ------------------------------------
+const sipps = new Set();
+
+/** One SIPp run of `scenario` against tongdai; `.done` resolves to {code, log} at its exit. */
+async function sipp(scenario, extra, timeoutS = 60) {
+  const p = await freeSipPort();
+  const mp = await freeSipPort();
+  const errFile = path.join(dataDir, `sipp-${p}.err`);
+  const proc = spawn(SIPP, [`127.0.0.1:${sipPort}`, '-sf', scenario, '-m', '1', '-i', '127.0.0.1', '-p', String(p),
+    '-mi', '127.0.0.1', '-mp', String(mp), '-nostdin', '-timeout', String(timeoutS), '-timeout_error',
+    '-trace_err', '-error_file', errFile, ...extra], { cwd: dataDir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  sipps.add(proc);
+  proc.port = p;
+  proc.done = new Promise((resolve) => proc.once('exit', (code) => {
+    sipps.delete(proc);
+    const log = stderr + (fs.existsSync(errFile) ? fs.readFileSync(errFile, 'utf8').slice(-2000) : '');
+    resolve({ code, log });
+  }));
+  return proc;
+}
+
+/**
+ * An agent's desk phone: SIPp as a UAS that rings for `ringMs`, answers, and
+ * stays until tongdai hangs up; registered for `login` with the demo password.
+ */
+async function registerPhone(login, ringMs) {
+  const xml = fs.readFileSync(path.join(SIP_DIR, 'uas_agent.xml'), 'utf8');
+  assert.ok(xml.includes('<pause milliseconds="200"/>'), 'uas_agent.xml no longer has its 200 ms ring');
+  const ringing = xml.replace('<pause milliseconds="200"/>', `<pause milliseconds="${ringMs}"/>`);
+  const scenario = path.join(dataDir, `uas-${login}.xml`);
+  fs.writeFileSync(scenario, ringing);
+  const uas = await sipp(scenario, [], 120);
+  const reg = await sipp(path.join(SIP_DIR, 'register.xml'),
+    ['-s', login, '-au', login, '-ap', SIP_PASSWORD, '-key', 'contact_port', String(uas.port)], 20);
+  const r = await reg.done;
+  assert.equal(r.code, 0, `REGISTER ${login} failed: ${r.log}`);
+  return uas;
+}
+
+/** The caller: a trunk call to 19000368 that presses `keys` (RFC 4733), talks for `talkMs`, hangs up. */
+async function callHotline({ caller, keys, talkMs }) {
+  const from = `"Cong Dan" <sip:${caller}@[local_ip]:[local_port]>;tag=[pid]uac[call_number]`;
+  const head = (method, cseq) => `      ${method} SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: ${from}
+      To: <sip:[service]@[remote_ip]:[remote_port]>${method.startsWith('INVITE') ? '' : '[peer_tag_param]'}
+      Call-ID: [call_id]
+      CSeq: ${cseq}
+      Contact: <sip:${caller}@[local_ip]:[local_port]>
+      Max-Forwards: 70`;
+  const press = [...keys].map((k) => `  <nop><action><exec play_pcap_audio="${PCAPS}/dtmf_2833_${{ '#': 'pound', '*': 'star' }[k] || k}.pcap"/></action></nop>
+  <pause milliseconds="350"/>
+`).join('');
+  const xml = `<?xml version="1.0" encoding="UTF-8" ?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="tongdai web test caller">
+  <send retrans="500"><![CDATA[
+${head('INVITE sip:[service]@[remote_ip]:[remote_port]', '1 INVITE')}
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=sipp 1 1 IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[media_ip_type] [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 8 0 101
+      a=rtpmap:8 PCMA/8000
+      a=rtpmap:0 PCMU/8000
+      a=rtpmap:101 telephone-event/8000
+      a=fmtp:101 0-15
+      a=ptime:20
+  ]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="183" optional="true"/>
+  <recv response="200" rrs="true"/>
+  <send><![CDATA[
+${head('ACK [next_url]', '1 ACK')}
+      Content-Length: 0
+  ]]></send>
+  <pause milliseconds="1200"/>
+${press}  <pause milliseconds="${talkMs}"/>
+  <send retrans="500"><![CDATA[
+${head('BYE [next_url]', '2 BYE')}
+      Content-Length: 0
+  ]]></send>
+  <recv response="200"/>
+</scenario>
+`;
+  const scenario = path.join(dataDir, `caller-${caller}.xml`);
+  fs.writeFileSync(scenario, xml);
+  return sipp(scenario, ['-s', '19000368'], 90);
+}
 
 // ---- API (node side, for set-up only) --------------------------------------------------------
 async function apiSession(login) {
@@ -170,6 +301,7 @@ function step(name, fn) {
 // ---- set-up and tear-down --------------------------------------------------------------------
 before(async () => {
   assert.ok(fs.existsSync(BIN), `tongdai binary not found: ${BIN} (set TONGDAI_BIN)`);
+  assert.ok(SIPP, 'sipp (Debian\'s sip-tester) is not installed: scripts/install-deps installs it');
   if (!fs.existsSync(path.join(ROOT, 'web', 'vendor', 'chart.umd.min.js'))) {
     execFileSync(path.join(ROOT, 'scripts', 'vendor-web'), { cwd: ROOT, stdio: 'inherit' });
   }
@@ -181,6 +313,7 @@ before(async () => {
   configFile = path.join(dataDir, 'tongdai.toml');
   fs.writeFileSync(configFile, 'lookup_alert_per_hour = 3\nlookup_limit_per_minute = 4\n');
   port = await freePort();
+  sipPort = await freeSipPort();
   base = `http://127.0.0.1:${port}`;
   await startServer();
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
@@ -206,6 +339,7 @@ async function seedKb(sup) {
 
 after(async () => {
   try { if (browser) await browser.close(); } catch { /* already gone */ }
+  for (const p of sipps) if (p.exitCode === null) p.kill('SIGKILL');
   await stopServer();
   if (failed && serverLog && fs.existsSync(serverLog)) {
     const tail = fs.readFileSync(serverLog, 'utf8').split('\n').slice(-40).join('\n');
@@ -626,6 +760,146 @@ step('officer claims, looks up by ID, searches by name, opens the record and pas
   await page.waitForSelector(item, { state: 'detached', timeout: WAIT });
   await op.waitForSelector('.case-view .lookup-answer', { timeout: WAIT });
   assert.match(await op.textContent('.case-view .lookup-answer'), /Đã tiếp nhận hồ sơ/);
+});
+
+// ---- the hotline: a real call from SIPp to an operator's desk phone ---------------------------------
+const CALLER = '0912345678';
+let hotlineCase;
+
+step('the hotline: the phone registers live, the call pops on the desk, connects and opens its case', async (t) => {
+  const op = pages.operator1; // tdv01
+  const sup = pages.supervisor;
+  // The hotline in business hours whatever the real clock says.
+  const admin = await apiSession('quantri');
+  const cal = await admin('GET', '/api/v1/settings/calendar');
+  cal.week = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
+  cal.days_off = [];
+  cal.make_up_workdays = [];
+  await admin('PUT', '/api/v1/settings/calendar', cal);
+
+  // The officer's desk has the same switch and phone light, not registered yet.
+  await pages.officer1.waitForSelector('#phone-indicator[data-registered="false"]', { timeout: WAIT });
+  assert.ok(await pages.officer1.$('#my-state'));
+  // tdv05 (ready since the morning, no phone) takes a break: the call is for tdv01.
+  await pages.operator.click('#btn-break');
+  await pages.operator.waitForSelector('#my-state .ag-not_ready', { timeout: WAIT });
+
+  // The desk phone registers: the light changes without a reload.
+  await markDocument(op);
+  await op.waitForSelector('#phone-indicator[data-registered="false"]', { timeout: WAIT });
+  assert.equal((await op.textContent('#phone-indicator')).replace(/\s+/g, ' ').trim(), '☎ Điện thoại: chưa đăng ký');
+  // The desk phone rings 3 s before it answers: long enough to see the pop.
+  const deskPhone = await registerPhone('tdv01', 3000);
+  await op.waitForSelector('#phone-indicator[data-registered="true"]', { timeout: WAIT });
+  assert.equal((await op.textContent('#phone-indicator')).replace(/\s+/g, ' ').trim(), '☎ Điện thoại: đã đăng ký');
+  await op.click('#btn-ready');
+  await op.waitForSelector('#my-state .ag-ready', { timeout: WAIT });
+  await sup.waitForSelector('#wb-agents tr[data-agent="tdv01"] td[data-phone="on"]', { timeout: WAIT });
+
+  // Every screen pop is recorded the moment it is drawn (with the form as it is then),
+  // so what it showed is checked however short the ringing was.
+  await op.evaluate(() => {
+    window.__pops = [];
+    new MutationObserver(() => {
+      const pop = document.querySelector('#call-pop');
+      if (!pop || pop.dataset.seen) return;
+      pop.dataset.seen = '1';
+      window.__pops.push({
+        role: pop.getAttribute('role'), text: pop.textContent,
+        caller: pop.querySelector('[data-caller]')?.dataset.caller, ivr: pop.querySelector('[data-ivr]')?.dataset.ivr,
+        earlier: [...pop.querySelectorAll('.call-earlier button[data-case-id]')].map((b) => Number(b.dataset.caseId)),
+        formPhone: document.querySelector('.case-form [data-field="contact.phone"]').value,
+      });
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+
+  // A citizen calls, presses 1 (thẻ căn cước) then 1 (cấp, đổi thẻ), and talks for 14 s.
+  const t0 = Date.now();
+  const caller = await callHotline({ caller: CALLER, keys: '11', talkMs: 14000 });
+  await op.waitForFunction(() => window.__pops.length > 0, null, { timeout: 30000 });
+  t.diagnostic(`the screen pop was on tdv01's desk ${Date.now() - t0} ms after the call started`);
+  const [pop] = await op.evaluate(() => window.__pops);
+  assert.equal(pop.role, 'alert');
+  assert.equal(pop.caller, CALLER);
+  assert.equal(pop.ivr, '1>1');
+  assert.match(pop.text, /Cuộc gọi đến/);
+  assert.match(pop.text, /Lựa chọn IVR/);
+  assert.ok(pop.earlier.length >= 1, `the caller's earlier cases: ${pop.text}`);
+  assert.equal(pop.formPhone, CALLER, 'the new-case form is prefilled with the caller');
+  if (await op.$('#call-pop')) await shot(op, 'operator-call');
+  else t.diagnostic('the phone answered before the screenshot: operator-call.png not rewritten');
+
+  // The phone answers: connected, with a running clock and the case the server opened.
+  await op.waitForSelector('#call-connected', { timeout: 20000 });
+  await op.waitForSelector('#call-case[data-case-id]', { timeout: WAIT });
+  hotlineCase = Number(await op.getAttribute('#call-case', 'data-case-id'));
+  assert.ok(hotlineCase > 0);
+  await op.waitForFunction((id) => { const tab = document.querySelector('#tab-case'); return !tab.hidden && tab.textContent.includes(`#${id}`); },
+    hotlineCase, { timeout: WAIT });
+  assert.match(await op.textContent('.case-view .facts'), /\+84912345678/);
+  assert.match(await op.textContent('#call-connected'), /Đang gọi/);
+  assert.equal(await op.inputValue('.case-form [data-field="contact.phone"]'), '', 'the pop took back its prefill');
+  await op.waitForSelector('#caller-history .case-item', { timeout: WAIT });
+  await op.waitForFunction(() => /^\d+:\d\d$/.test(document.querySelector('#call-timer')?.textContent || '')
+    && document.querySelector('#call-timer').textContent !== '0:00', null, { timeout: WAIT });
+
+  // Hold, then back to the caller.
+  await op.click('#btn-hold');
+  await op.waitForSelector('#btn-hold[aria-pressed="true"]', { timeout: WAIT });
+  assert.equal((await op.textContent('#btn-hold')).trim(), 'Tiếp tục');
+  await op.click('#btn-hold');
+  await op.waitForSelector('#btn-hold[aria-pressed="false"]', { timeout: WAIT });
+  assert.equal((await op.textContent('#btn-hold')).trim(), 'Giữ máy');
+
+  // A transfer to one's own extension: the server's refusal, under the field.
+  await op.click('#btn-transfer');
+  await op.check('#transfer-kind-ext');
+  await op.fill('#transfer-ext', 'tdv01');
+  assert.deepEqual(await unlabelled(op), []);
+  await op.click('#btn-transfer-go');
+  await op.waitForFunction(() => document.querySelector('#transfer-ext-msg')?.classList.contains('error'), null, { timeout: WAIT });
+  assert.match(await op.textContent('#transfer-ext-msg'), /không hợp lệ/);
+  assert.ok(await op.$('#call-connected'), 'the call stays with the operator');
+
+  // The caller hangs up: the panel goes back to idle, after-call work, then ready.
+  const r = await caller.done;
+  assert.equal(r.code, 0, `the caller's SIPp failed: ${r.log}`);
+  await op.waitForSelector('#call-idle', { timeout: WAIT });
+  await op.waitForSelector('#my-state .ag-wrap_up', { timeout: WAIT });
+  await op.click('#btn-wrap');
+  await op.waitForSelector('#my-state .ag-ready', { timeout: WAIT });
+  const p = await deskPhone.done;
+  assert.equal(p.code, 0, `the desk phone's SIPp failed: ${p.log}`);
+  // The case lists its call; an operator gets no recording player.
+  await op.waitForSelector('.case-view .case-calls li[data-call-id][data-disposition="answered"]', { timeout: WAIT });
+  assert.match(await op.textContent('.case-view .case-calls'), /tdv01/);
+  assert.equal(await op.$('audio'), null);
+  assert.ok(await sameDocument(op), 'the operator page reloaded');
+});
+
+step('the supervisor sees the call in the recent calls, with its recording', async () => {
+  const sup = pages.supervisor;
+  const row = `#wb-calls tr[data-case-id="${hotlineCase}"]`;
+  await sup.waitForSelector(`${row}[data-disposition="answered"]`, { timeout: WAIT });
+  const text = await sup.textContent(row);
+  assert.match(text, /Đã nghe máy/);
+  assert.match(text, /tdv01/);
+  assert.match(text, new RegExp(`#${hotlineCase}`));
+  assert.ok(text.includes(CALLER.slice(-3)), text);
+  assert.equal(await sup.getAttribute(`${row} [data-ivr]`, 'data-ivr'), '1>1');
+  const src = await sup.getAttribute(`${row} audio`, 'src');
+  assert.match(src, /^\/api\/v1\/calls\/\d+\/recording$/);
+  assert.equal(await sup.getAttribute(`${row} audio`, 'preload'), 'none');
+  assert.match(await sup.textContent('#wb-calls + .rec-hint'), /ghi nhật ký/);
+  const got = await sup.evaluate(async (u) => {
+    const res = await fetch(u);
+    const body = new Uint8Array(await res.arrayBuffer());
+    return { status: res.status, type: res.headers.get('content-type'), riff: String.fromCharCode(...body.slice(0, 4)), size: body.length };
+  }, src);
+  assert.deepEqual([got.status, got.type, got.riff], [200, 'audio/wav', 'RIFF']);
+  assert.ok(got.size > 8000, `a recording of ${got.size} bytes`);
+  assert.ok(await sameDocument(sup), 'the wallboard reloaded');
+  assert.deepEqual(await unlabelled(sup), []);
 });
 
 step('the wallboard reconnects by itself after a server restart', async () => {

@@ -180,13 +180,25 @@ export function createCaseForm({ user, categories, onCreated, onCallerKeys, onDe
     el: h('div', { class: 'case-form-wrap' },
       restored ? h('p', { class: 'draft-note', role: 'status' }, t('form.draftRestored')) : null, form),
     focus: () => name.focus(),
-    /** Prefill from the current call (channel and number), keeping what is typed. */
-    prefill({ channel: ch, phone: ph }) {
+    /**
+     * Prefill from the current call (channel, number, the ID the IVR verified),
+     * keeping what is typed. Returns what it filled in, for unprefill().
+     */
+    prefill({ channel: ch, phone: ph, citizen_id: id }) {
+      const filled = { phone: '', citizen_id: '' };
       if (ch) channel.value = ch;
-      if (ph && !phone.value) phone.value = ph;
+      if (ph && !phone.value) { phone.value = ph; filled.phone = ph; }
+      if (id && !cid.value) { cid.value = id; filled.citizen_id = id; checkCid(); }
       syncExtra();
       saveDraft();
       callerKeys();
+      return filled;
+    },
+    /** Takes back what prefill() put in, where the user has not changed it since. */
+    unprefill({ phone: ph, citizen_id: id }) {
+      if (ph && phone.value === ph) phone.value = '';
+      if (id && cid.value === id) { cid.value = ''; checkCid(); }
+      saveDraft();
     },
     dispose() { callerKeys.cancel(); describe.cancel(); },
   };

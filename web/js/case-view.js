@@ -1,12 +1,14 @@
 // One case as the operator works it: facts, SLA, caller verification against
-// the registry, look-ups with their answers, escalation to the back office,
-// status moves, replies and notes, history.
+// the registry, look-ups with their answers, the calls behind it (with the
+// recordings for supervisors), escalation to the back office, status moves,
+// replies and notes, history.
 import { get, post } from './api.js';
 import { t, fmtDateTime, label } from './i18n.js';
 import { h, replace, field, input, select, alertBox, showError, clearErrors, badge, notify } from './dom.js';
 import { catName } from './categories.js';
 import { caseRemaining, countdown } from './sla.js';
 import { createVerifyStep } from './registry.js';
+import { fmtClock, fmtSeconds, ivrPath, dispositionLabel, transferTarget, recordingPlayers } from './phone.js';
 
 // Where each status may go next (mirrors the server's case workflow; the
 // server still decides, and its 409 message is shown if it disagrees).
@@ -39,12 +41,14 @@ export function createCaseView({ onChanged, user }) {
   }
 
   async function show(id, { focus = true } = {}) {
-    const [c, hist] = await Promise.all([
+    const [c, hist, calls] = await Promise.all([
       get(`/api/v1/cases/${id}`),
       get(`/api/v1/cases/${id}/history`).catch(() => ({ events: [], messages: [] })),
+      get(`/api/v1/cases/${id}/calls`).catch(() => null),
     ]);
     const before = current && current.c.id === c.id ? current.c : null;
     current = { c, hist, fetchedAt: Date.now() };
+    setCalls(c.id, calls);
     render();
     if (focus) el.querySelector('h2')?.focus();
     return { before, after: c };
@@ -81,6 +85,54 @@ export function createCaseView({ onChanged, user }) {
             h('strong', {}, t('lookup.answer') + ` (${fmtDateTime(l.answered_at)}${l.replied_to_citizen ? ' · ' + t('lookup.repliedCitizen') : ''}):`),
             h('p', { class: 'answer-text' }, l.answer))
           : null)));
+  }
+
+  // ---- the calls behind the case ------------------------------------------------------
+  // Its own box, redrawn alone: a call still going is fetched again on the
+  // clock (tick) without redrawing the forms of the case around it.
+  const callsBox = h('section', { class: 'case-calls', 'aria-label': t('calls.title') });
+  let calls = { caseId: null, items: [], at: 0 };
+  const isSupervisor = () => !!user && user.role === 'supervisor';
+
+  function setCalls(caseId, r) {
+    if (r) calls = { caseId, items: r.items || [], at: Date.now() };
+    else if (calls.caseId !== caseId) calls = { caseId, items: [], at: Date.now() };
+    drawCalls();
+  }
+  // settle: a call of this case just ended, and its record is written a
+  // moment after the desk hears of it: ask again (a few times, further apart)
+  // until no call of the case is still going.
+  let settleTimer = 0;
+  async function refreshCalls({ settle = false } = {}, attempt = 0) {
+    clearTimeout(settleTimer);
+    if (!current) return;
+    const id = current.c.id;
+    const r = await get(`/api/v1/cases/${id}/calls`).catch(() => null);
+    if (!current || current.c.id !== id) return;
+    setCalls(id, r);
+    if (settle && attempt < 4 && calls.items.some((k) => !k.ended_at)) {
+      settleTimer = setTimeout(() => refreshCalls({ settle }, attempt + 1), 400 * 2 ** attempt);
+    }
+  }
+
+  function drawCalls() {
+    const items = calls.items;
+    if (!items.length) { replace(callsBox); callsBox.hidden = true; return; }
+    callsBox.hidden = false;
+    const sup = isSupervisor();
+    replace(callsBox, h('h3', {}, t('calls.title')),
+      h('ul', { class: 'call-records' }, items.map((k) => h('li', { dataset: { callId: k.id, disposition: k.disposition || 'live' } },
+        h('div', { class: 'cr-line' },
+          h('span', { class: 'cr-when' }, fmtDateTime(k.arrived_at)),
+          badge(dispositionLabel(k), `disp-${k.disposition || 'live'}`),
+          k.answered_at && k.ended_at ? h('span', { class: 'mono', title: t('calls.duration') }, fmtClock(k.duration_s)) : null,
+          k.agent ? h('span', { class: 'cr-agent' }, k.agent) : null,
+          k.transferred_to ? h('span', { class: 'muted small' }, t('calls.transferredTo', { to: transferTarget(k.transferred_to) })) : null),
+        h('div', { class: 'cr-line small muted' },
+          h('span', { class: 'mono' }, k.caller), ' · ', t('call.ivr'), ': ', ivrPath(k.ivr_path),
+          k.queue_wait_s ? ` · ${t('calls.wait')} ${fmtSeconds(k.queue_wait_s)}` : ''),
+        sup ? recordingPlayers(k) : null))),
+      sup && items.some((k) => k.has_recording) ? h('p', { class: 'small muted rec-hint' }, t('calls.audited')) : null);
   }
 
   function escalateForm(c) {
@@ -134,7 +186,8 @@ export function createCaseView({ onChanged, user }) {
 
   function actions(c, alert) {
     const bar = h('div', { class: 'actions case-actions' });
-    if (CAN_ESCALATE.has(c.status)) {
+    // Officers answer look-ups; they do not file them.
+    if (CAN_ESCALATE.has(c.status) && !(user && user.role === 'officer')) {
       bar.append(h('button', { type: 'button', class: 'btn-primary', id: 'btn-escalate',
         on: { click: () => { escalateOpen = true; render(); } } }, t('esc.open')));
     }
@@ -183,6 +236,7 @@ export function createCaseView({ onChanged, user }) {
       h('h3', {}, t('case.description')),
       h('p', { class: 'description' }, c.description),
       lookupsBlock(c),
+      callsBox,
       alert,
       escalateOpen ? escalateForm(c) : actions(c, alert),
       messageForm(c),
@@ -192,6 +246,8 @@ export function createCaseView({ onChanged, user }) {
 
   function tick() {
     if (!current) return;
+    // A call of this case still going: its record changes when it ends.
+    if (calls.items.some((k) => !k.ended_at) && Date.now() - calls.at > 10000) refreshCalls();
     const s = el.querySelector('.case-head .sla');
     if (!s) return;
     const cd = countdown(caseRemaining(current.c, current.fetchedAt));
@@ -200,5 +256,5 @@ export function createCaseView({ onChanged, user }) {
   }
 
   render();
-  return { el, show, refresh, tick, get id() { return current ? current.c.id : null; } };
+  return { el, show, refresh, refreshCalls, tick, get id() { return current ? current.c.id : null; } };
 }

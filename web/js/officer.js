@@ -2,12 +2,17 @@
 // kept live by lookup.created / lookup.updated events (no polling); claim,
 // answer (back to the operator or straight to the citizen), and the
 // population-registry look-up panel (registry.js) on a request one claimed.
+// Officers also take the calls operators transfer to "the officers' pool":
+// the same state switch, desk phone and call panel as operators (phone.js),
+// and the case of the call opened beside the look-ups.
 import { get, post } from './api.js';
 import { t, fmtDateTime, fmtWhen, label } from './i18n.js';
 import { h, replace, field, select, panel, badge, alertBox, showError, clearErrors, notify, uid, keepFocus } from './dom.js';
 import { loadCategories, catName } from './categories.js';
 import { loadCalendar, remainingUntil, countdown } from './sla.js';
 import { createRegistryPanel } from './registry.js';
+import { createAgentPhone } from './phone.js';
+import { createCaseView } from './case-view.js';
 
 export function mount(root, { user, live }) {
   const el = h('div', { class: 'desk desk-officer' }, h('p', { class: 'loading' }, t('common.loading')));
@@ -40,7 +45,30 @@ function build(el, user, live, timers) {
   const detail = h('div', { class: 'lookup-detail', id: 'lookup-detail' }, h('p', { class: 'muted' }, t('lk.pick')));
   right.body.append(detail);
 
-  replace(el, h('div', { class: 'off-grid' }, left.el, right.el));
+  // ---- the desk phone and the case of a call ------------------------------------
+  const caseBox = panel(t('call.case'), { cls: 'call-case-panel', actions: h('button', { type: 'button', class: 'btn-small', id: 'btn-case-close',
+    on: { click: () => { caseBox.el.hidden = true; } } }, t('off.caseClose')) });
+  caseBox.el.hidden = true;
+  caseBox.el.id = 'officer-case';
+  const view = createCaseView({ onChanged: () => {}, user });
+  caseBox.body.append(view.el);
+  async function openCase(id) {
+    try {
+      await view.show(id);
+      caseBox.el.hidden = false;
+      view.el.querySelector('h2')?.focus();
+    } catch (err) { notify(err.message); }
+  }
+  const phone = createAgentPhone({
+    user, live,
+    onOpenCase: openCase,
+    onAnswered: (caseId) => openCase(caseId),
+    onIdle: (was) => { if (was.case_id && view.id === was.case_id && !caseBox.el.hidden) view.refreshCalls({ settle: true }); },
+  });
+  live.on('case.updated', (ev) => { if (ev.case && ev.case.id === view.id && !caseBox.el.hidden) view.refresh().catch(() => {}); });
+
+  replace(el, phone.toolbar, h('div', { class: 'off-grid' }, left.el,
+    h('div', { class: 'col' }, phone.callPanel, caseBox.el, right.el)));
 
   const rem = (l) => remainingUntil(l.due_at);
   const holder = (l) => (l.claimed_by === user.id ? t('pool.byYou') : t('pool.byOther'));
@@ -222,7 +250,8 @@ function build(el, user, live, timers) {
   live.on('lookup.updated', onLookup);
   live.on('resync', () => { loadPool(); if (selected) renderDetail(); });
   filter.addEventListener('change', renderPool);
-  timers.push(setInterval(renderPool, 15000));
+  timers.push(setInterval(() => { renderPool(); phone.tick(); view.tick(); }, 15000));
   loadPool();
-  return () => {};
+  phone.load();
+  return () => { phone.dispose(); };
 }

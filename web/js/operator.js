@@ -1,17 +1,18 @@
-// Tổng đài viên desk: state switch, the current-call panel, the operator's own
-// queue with SLA countdowns, the new-case form (Alt+N), the open case, the
-// knowledge base (Alt+K) and the caller's earlier cases.
-import { get, post, qs } from './api.js';
-import { t, fmtWhen, fmtDuration, label } from './i18n.js';
-import { h, replace, field, select, panel, badge, notify, debounce, keepFocus } from './dom.js';
+// Tổng đài viên desk: state switch and desk phone with the current call and its
+// screen pop (phone.js), the operator's own queue with SLA countdowns, the
+// new-case form (Alt+N), the open case, the knowledge base (Alt+K) and the
+// caller's earlier cases.
+import { get, qs } from './api.js';
+import { t, fmtWhen, label } from './i18n.js';
+import { h, replace, panel, badge, notify, debounce, keepFocus } from './dom.js';
 import { loadCategories, catName } from './categories.js';
 import { loadCalendar, caseRemaining, countdown } from './sla.js';
 import { createCaseForm } from './case-form.js';
 import { createCaseView, statusBadge } from './case-view.js';
 import { createKbPanel } from './kb.js';
+import { createAgentPhone } from './phone.js';
 
 const QUEUE_STATUSES = ['new', 'in_progress', 'waiting_citizen', 'waiting_lookup', 'answered'];
-const BREAK_REASONS = ['break', 'lunch', 'meeting', 'training', 'admin', 'other'];
 
 export function mount(root, { user, live }) {
   const timers = [];
@@ -31,67 +32,35 @@ export function mount(root, { user, live }) {
 }
 
 function build(root$, user, live, categories, timers) {
-  // ---- state switch ------------------------------------------------------------
-  let me = null;
-  const stateBadge = h('span', { class: 'agent-state', id: 'my-state', 'aria-live': 'polite' });
-  const reason = select(BREAK_REASONS.map((r) => [t('break.' + r), t('break.' + r)]));
-  const btnReady = h('button', { type: 'button', class: 'btn-state st-ready', id: 'btn-ready' }, t('agent.goReady'));
-  const btnBreak = h('button', { type: 'button', class: 'btn-state st-break', id: 'btn-break' }, t('agent.goBreak'));
-  const btnWrap = h('button', { type: 'button', class: 'btn-state', id: 'btn-wrap' }, t('agent.wrapDone'));
-  const btnOut = h('button', { type: 'button', class: 'btn-ghost-dark', id: 'btn-out' }, t('agent.goOut'));
-  const stateAlert = h('span', { class: 'inline-alert', role: 'alert' });
-
-  async function setState(state, why) {
-    stateAlert.textContent = '';
-    try {
-      me = await post('/api/v1/acd/me/state', why ? { state, reason: why } : { state });
-      renderState();
-      renderCall();
-    } catch (err) { stateAlert.textContent = err.message; }
-  }
-  btnReady.addEventListener('click', () => setState('ready'));
-  btnBreak.addEventListener('click', () => setState('not_ready', reason.value));
-  btnWrap.addEventListener('click', () => setState('wrap_up_done'));
-  btnOut.addEventListener('click', () => setState('logged_out'));
-
-  function renderState() {
-    if (!me) return;
-    const since = me.since && new Date(me.since).getFullYear() > 2000 ? new Date(me.since) : null;
-    const mins = since ? (Date.now() - since) / 60000 : null;
-    replace(stateBadge, badge(label('agent', me.state), `ag-${me.state}`),
-      me.state === 'not_ready' && me.reason ? ` ${me.reason}` : '',
-      mins !== null ? h('span', { class: 'muted small' }, ` · ${fmtDuration(mins)}`) : '');
-    btnReady.disabled = me.state === 'ready' || me.state === 'busy' || me.state === 'reserved';
-    btnBreak.disabled = me.state === 'busy' || me.state === 'reserved';
-    btnWrap.disabled = me.state !== 'wrap_up';
-    btnOut.disabled = me.state === 'logged_out' || me.state === 'busy';
-  }
-
-  const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': t('agent.toolbar') },
-    h('span', { class: 'toolbar-label' }, t('agent.state')), stateBadge,
-    h('span', { class: 'sep' }), btnReady,
-    h('span', { class: 'break-group' }, field(t('agent.breakReason'), reason, { cls: 'inline' }), btnBreak),
-    btnWrap, btnOut, stateAlert,
-    h('span', { class: 'toolbar-hint' }, t('op.keys')));
-
-  // ---- current call (reserved: telephony comes later) ------------------------
-  const call = panel(t('call.title'), { cls: 'call-panel' });
-  function renderCall() {
-    const contacts = (me && me.contacts) || [];
-    if (!contacts.length) {
-      replace(call.body,
-        h('p', { class: 'muted' }, t('call.none')),
-        h('p', { class: 'small muted' }, t('call.handled', { n: me ? me.handled : 0 })));
-      return;
-    }
-    replace(call.body, h('ul', { class: 'call-list' }, contacts.map((ct) => h('li', {},
-      h('span', { class: 'mono' }, ct), ' ',
-      h('button', { type: 'button', class: 'btn-small', on: { click: () => { openForm(); form.prefill({ channel: 'phone', phone: /^\+?\d[\d ]{7,}$/.test(ct) ? ct : '' }); } } }, t('call.newCase'))))),
-    h('p', { class: 'small muted' }, t('call.handled', { n: me.handled })));
-  }
-  async function loadMe() {
-    try { me = await get('/api/v1/acd/me'); renderState(); renderCall(); } catch (err) { stateAlert.textContent = err.message; }
-  }
+  // ---- state switch, desk phone and the current call (phone.js) -------------------
+  // The phone rings: the caller's number (and the ID keyed in, once the IVR
+  // verified it) go into the new-case form and the caller's history; once
+  // answered, the case the server opened for the call is opened here.
+  let prefilled = null;
+  const phone = createAgentPhone({
+    user, live, hint: t('op.keys'),
+    onRinging: (ev) => {
+      const citizen_id = ev.keyed_verified && ev.keyed_id ? ev.keyed_id : '';
+      prefilled = form.prefill({ channel: 'phone', phone: ev.caller || '', citizen_id });
+      showHistory({ phone: ev.caller || '', citizen_id });
+    },
+    onAnswered: (caseId) => {
+      // The server's case holds the caller now: take back what the pop typed,
+      // so no second case is made from it (and the next pop can fill it again).
+      if (prefilled) form.unprefill(prefilled);
+      prefilled = null;
+      openCase(caseId);
+      loadQueue();
+    },
+    onOpenCase: (id) => openCase(id),
+    onNewCaseFor: (ct) => { openForm(); form.prefill({ channel: 'phone', phone: /^\+?\d[\d ]{7,}$/.test(ct) ? ct : '' }); },
+    onIdle: (was) => {
+      if (prefilled) form.unprefill(prefilled);
+      prefilled = null;
+      if (was.case_id && view.id === was.case_id) view.refreshCalls({ settle: true });
+      loadQueue();
+    },
+  });
 
   // ---- my queue -------------------------------------------------------------------
   const queue = panel(t('queue.title'), { cls: 'queue-panel' });
@@ -231,9 +200,9 @@ function build(root$, user, live, categories, timers) {
   }
 
   // ---- layout ---------------------------------------------------------------------
-  replace(root$, toolbar,
+  replace(root$, phone.toolbar,
     h('div', { class: 'op-grid' },
-      h('div', { class: 'col col-left' }, call.el, queue.el),
+      h('div', { class: 'col col-left' }, phone.callPanel, queue.el),
       h('div', { class: 'col col-mid' }, workspace),
       h('div', { class: 'col col-right' }, kb.el, history.el)));
   selectTab('new');
@@ -261,16 +230,15 @@ function build(root$, user, live, categories, timers) {
   };
   live.on('case.created', onCase);
   live.on('case.updated', onCase);
-  live.on('agent.state', (ev) => { if (ev.agent === user.login) loadMe(); });
-  live.on('resync', () => { loadMe(); loadQueue(); view.refresh().catch(() => {}); });
+  live.on('resync', () => { loadQueue(); view.refresh().catch(() => {}); });
 
-  timers.push(setInterval(() => { renderQueue(); view.tick(); renderState(); }, 15000));
+  timers.push(setInterval(() => { renderQueue(); view.tick(); phone.tick(); }, 15000));
   // Business-minute countdowns drift from the server's figure only by calendar
   // edits; a slow refetch keeps them honest without polling for changes.
   timers.push(setInterval(loadQueue, 5 * 60000));
 
-  loadMe();
+  phone.load();
   loadQueue();
   setTimeout(() => form.focus());
-  return () => { document.removeEventListener('keydown', onKey); form.dispose(); reloadQueue.cancel(); };
+  return () => { document.removeEventListener('keydown', onKey); form.dispose(); reloadQueue.cancel(); phone.dispose(); };
 }

@@ -2,12 +2,18 @@
 // per_page=1); every WebSocket event triggers a debounced recount, so numbers
 // move within a second. Today's contacts feed the half-hour chart and the
 // per-operator figures and are kept current from case.created events alone.
+// Today's calls (newest first, with the recordings: every play is audited)
+// are fetched again, debounced, on the routing events that mark a call's
+// progress (agent.state, queue.updated); phone.registration events keep the
+// agents' phone column current.
 import { get, qs, allCases } from './api.js';
-import { t, fmtTime, fmtDuration, fmtNumber, isoDay, addDays, hcm, label } from './i18n.js';
+import { t, fmtTime, fmtDuration, fmtNumber, fmtWhen, isoDay, addDays, hcm, label } from './i18n.js';
 import { h, replace, panel, badge, debounce } from './dom.js';
+import { fmtClock, fmtSeconds, ivrPath, dispositionLabel, transferTarget, recordingPlayers } from './phone.js';
 
 const OPEN = ['new', 'in_progress', 'waiting_citizen', 'waiting_lookup'];
 const CHANNELS = ['phone', 'zalo', 'facebook', 'email', 'web', 'walk_in'];
+const CALL_ROWS = 30;
 
 export function mount(root, { live }) {
   const el = h('div', { class: 'desk desk-wallboard' });
@@ -19,7 +25,9 @@ export function mount(root, { live }) {
   const users = new Map(); // id → user
   const today = new Map(); // id → {id, status, channel, assignee_id, created_at, sla?}
   let lastWeek = [];
-  let agents = new Map(); // login → {state, reason, since, handled}
+  let agents = new Map(); // login → {state, reason, since, handled, phone_registered}
+  const phones = new Map(); // login → desk phone registered (phone.registration events)
+  let calls = []; // today's call records, newest first
   let queues = [];
   let day = isoDay();
 
@@ -68,12 +76,18 @@ export function mount(root, { live }) {
   const lookupBox = h('div', { id: 'wb-lookups' });
   sidePanel.body.append(queueBox, lookupBox);
 
+  const callPanel = panel(t('wb.calls'), { cls: 'calls-panel' });
+  const callTable = h('table', { class: 'grid-table', id: 'wb-calls' });
+  const callHint = h('p', { class: 'small muted rec-hint' }, t('calls.audited'));
+  callPanel.body.append(callTable, callHint);
+
   const updated = h('span', { class: 'small muted', id: 'wb-updated', 'aria-live': 'off' });
   // Unusual registry look-up volume (registry.alert): a strip above the tiles.
   const alertsBox = h('section', { class: 'wb-alerts', id: 'wb-alerts', 'aria-live': 'assertive', 'aria-label': t('wb.alerts') });
   replace(el, h('div', { class: 'wb-head' }, h('h1', { class: 'visually-hidden' }, t('desk.supervisor')), updated), alertsBox, tileRow,
     h('div', { class: 'wb-row' }, chartPanel.el, chanPanel.el),
-    h('div', { class: 'wb-row' }, agentPanel.el, sidePanel.el));
+    h('div', { class: 'wb-row' }, agentPanel.el, sidePanel.el),
+    callPanel.el);
 
   const stamp = () => { updated.textContent = t('wb.updated', { time: fmtTime(new Date()) + ':' + String(hcm(new Date()).ss).padStart(2, '0') }); };
 
@@ -203,6 +217,7 @@ export function mount(root, { live }) {
   async function loadAgents() {
     const [a, q] = await Promise.all([get('/api/v1/acd/agents'), get('/api/v1/acd/queues')]);
     agents = new Map(a.items.map((x) => [x.agent, x]));
+    for (const x of a.items) if (typeof x.phone_registered === 'boolean') phones.set(x.agent, x.phone_registered);
     queues = q.items || [];
     renderAgents();
     renderQueues();
@@ -218,26 +233,38 @@ export function mount(root, { live }) {
       perOp.set(c.assignee_id, r);
     }
     const operators = [...users.values()].filter((u) => u.role === 'operator');
-    const rows = operators
+    // Officers take the calls transferred to their pool: listed while signed in.
+    const officers = [...users.values()].filter((u) => u.role === 'officer');
+    const rows = [...operators, ...officers]
       .map((u) => ({ u, a: agents.get(u.login), n: perOp.get(u.id) || { today: 0, open: 0 } }))
-      .filter((r) => (r.a && r.a.state !== 'logged_out') || r.n.today)
+      .filter((r) => (r.a && r.a.state !== 'logged_out') || (r.u.role === 'operator' && r.n.today))
       .sort((x, y) => stateRank(x.a) - stateRank(y.a) || y.n.today - x.n.today || x.u.login.localeCompare(y.u.login));
     const loggedIn = operators.filter((u) => { const a = agents.get(u.login); return a && a.state !== 'logged_out'; }).length;
     agentPanel.title.textContent = `${t('wb.agents')} · ${t('wb.loggedIn', { n: loggedIn, of: operators.length })}`;
-    const head = h('tr', {}, ['wb.op', 'wb.state', 'wb.since', 'wb.handled', 'wb.casesToday', 'wb.casesOpen']
-      .map((k, i) => h('th', { scope: 'col', class: i >= 3 ? 'num' : '' }, t(k))));
+    const head = h('tr', {}, ['wb.op', 'wb.state', 'wb.phone', 'wb.since', 'wb.handled', 'wb.casesToday', 'wb.casesOpen']
+      .map((k, i) => h('th', { scope: 'col', class: i >= 4 ? 'num' : '' }, t(k))));
     const body = rows.length ? rows.map(({ u, a, n }) => {
       const st = a ? a.state : 'logged_out';
       const since = a && a.since && new Date(a.since).getFullYear() > 2000 ? (Date.now() - new Date(a.since)) / 60000 : null;
       return h('tr', { dataset: { agent: u.login } },
-        h('th', { scope: 'row' }, u.name, ' ', h('span', { class: 'muted small' }, u.login)),
+        h('th', { scope: 'row' }, u.name, ' ', h('span', { class: 'muted small' }, u.login),
+          u.role === 'officer' ? h('span', { class: 'muted small' }, ` · ${t('role.officer')}`) : null),
         h('td', {}, badge(label('agent', st), `ag-${st}`), st === 'not_ready' && a.reason ? h('span', { class: 'small muted' }, ` ${a.reason}`) : null),
+        phoneCell(u.login),
         h('td', {}, since === null ? '—' : fmtDuration(since)),
         h('td', { class: 'num' }, a ? fmtNumber(a.handled) : '—'),
         h('td', { class: 'num' }, fmtNumber(n.today)),
         h('td', { class: 'num' }, fmtNumber(n.open)));
-    }) : [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, t('wb.noAgents')))];
+    }) : [h('tr', {}, h('td', { colspan: 7, class: 'muted' }, t('wb.noAgents')))];
     replace(agentTable, h('thead', {}, head), h('tbody', {}, body));
+  }
+  function phoneCell(login) {
+    const on = phones.get(login);
+    if (on === undefined) return h('td', { class: 'muted' }, '—');
+    const text = t(on ? 'wb.phoneOn' : 'wb.phoneOff');
+    return h('td', { dataset: { phone: on ? 'on' : 'off' } },
+      h('span', { class: `phone-dot ${on ? 'on' : 'off'}`, title: text, 'aria-hidden': 'true' }, '☎'), ' ',
+      h('span', { class: 'small' + (on ? '' : ' muted') }, text));
   }
   const stateRank = (a) => ({ busy: 0, reserved: 1, wrap_up: 2, ready: 3, not_ready: 4 })[a ? a.state : ''] ?? 5;
 
@@ -248,6 +275,48 @@ export function mount(root, { live }) {
         ? h('ul', { class: 'wait-list' }, queues.filter((q) => q.waiting).map((q) => h('li', {}, h('strong', {}, q.queue), ': ',
           t('wb.queueLine', { n: q.waiting, d: fmtDuration((q.oldest_wait_s || 0) / 60) }))))
         : h('p', { class: 'muted' }, t('wb.noQueue')));
+  }
+
+  // ---- recent calls (supervisors' GET /api/v1/calls, newest first) ---------------------
+  async function loadCalls() {
+    const r = await get('/api/v1/calls' + qs({ from: day }));
+    calls = (r.items || []).slice(0, CALL_ROWS);
+    renderCalls();
+    // The case the server opens for an answered call comes without a
+    // case.created event: count it from here.
+    const unseen = [...new Set(calls.map((c) => c.case_id).filter((id) => id && !today.has(id)))];
+    if (!unseen.length) return;
+    const got = await Promise.all(unseen.map((id) => get(`/api/v1/cases/${id}`).catch(() => null)));
+    let added = false;
+    for (const c of got) if (c && isoDay(c.created_at) === day && !today.has(c.id)) { today.set(c.id, slim(c)); added = true; }
+    if (added) { redraw(); recount(); }
+  }
+  function renderCalls() {
+    const head = h('tr', {}, ['calls.at', 'calls.caller', 'call.ivr', 'calls.wait', 'calls.agent', 'calls.result', 'calls.duration', 'calls.case', 'calls.recording']
+      .map((k) => h('th', { scope: 'col', class: k === 'calls.wait' || k === 'calls.duration' ? 'num' : '' }, t(k))));
+    callHint.hidden = !calls.some((c) => c.has_recording);
+    if (!calls.length) {
+      replace(callTable, h('thead', {}, head), h('tbody', {}, h('tr', {}, h('td', { colspan: 9, class: 'muted' }, t('wb.callsNone')))));
+      return;
+    }
+    // A row being listened to keeps its player (and where it is in the
+    // recording) across a refresh.
+    const playing = new Map([...callTable.querySelectorAll('audio')].filter((a) => !a.paused || a.currentTime > 0).map((a) => [a.src, a]));
+    const rows = calls.map((c) => {
+      const rec = recordingPlayers(c);
+      if (rec) for (const a of rec.querySelectorAll('audio')) { const old = playing.get(a.src); if (old) a.replaceWith(old); }
+      return h('tr', { dataset: { callId: c.id, caseId: c.case_id ?? '', disposition: c.disposition || 'live' } },
+        h('td', {}, fmtWhen(c.arrived_at)),
+        h('td', { class: 'mono' }, c.caller),
+        h('td', {}, ivrPath(c.ivr_path)),
+        h('td', { class: 'num' }, c.queue_wait_s ? fmtSeconds(c.queue_wait_s) : '—'),
+        h('td', {}, c.agent || '—', c.transferred_to ? h('span', { class: 'small muted' }, ` → ${transferTarget(c.transferred_to)}`) : null),
+        h('td', {}, badge(dispositionLabel(c), `disp-${c.disposition || 'live'}`)),
+        h('td', { class: 'num mono' }, c.answered_at && c.ended_at ? fmtClock(c.duration_s) : '—'),
+        h('td', {}, c.case_id ? h('span', { class: 'mono' }, `#${c.case_id}`) : '—'),
+        h('td', { class: 'rec-cell' }, rec || '—'));
+    });
+    replace(callTable, h('thead', {}, head), h('tbody', {}, rows));
   }
 
   // ---- registry alerts --------------------------------------------------------------------
@@ -279,6 +348,10 @@ export function mount(root, { live }) {
   const recount = debounce(() => loadCounts().catch(() => {}), 120);
   const relookups = debounce(() => loadLookups().catch(() => {}), 120);
   const redraw = debounce(renderDay, 80);
+  const recalls = debounce(() => loadCalls().catch(() => {}), 400);
+  // An agent leaving a call: the call's record is written just after the
+  // event, so look once more a little later.
+  const recallsAfterCall = debounce(() => loadCalls().catch(() => {}), 1500);
   function onCase(ev) {
     const c = ev.case;
     if (c && isoDay(c.created_at) === day) {
@@ -296,8 +369,19 @@ export function mount(root, { live }) {
     const a = agents.get(ev.agent) || { agent: ev.agent, handled: 0, contacts: [] };
     agents.set(ev.agent, { ...a, state: ev.state, reason: ev.reason || '', since: new Date().toISOString() });
     renderAgents();
+    recalls();
+    if (ev.from === 'busy' || ev.from === 'reserved') recallsAfterCall();
   });
-  live.on('queue.updated', (ev) => { queues = Array.isArray(ev.queues) ? ev.queues : (ev.queues && ev.queues.items) || []; renderQueues(); });
+  live.on('queue.updated', (ev) => {
+    queues = Array.isArray(ev.queues) ? ev.queues : (ev.queues && ev.queues.items) || [];
+    renderQueues();
+    recalls();
+  });
+  live.on('phone.registration', (ev) => {
+    if (!ev.agent) return;
+    phones.set(ev.agent, !!ev.registered);
+    renderAgents();
+  });
   live.on('registry.alert', (ev) => {
     if (!ev.at) return;
     alerts = [ev, ...alerts.filter((a) => alertKey(a) !== alertKey(ev))];
@@ -306,7 +390,7 @@ export function mount(root, { live }) {
   live.on('resync', () => loadAll());
 
   async function loadAll() {
-    await Promise.all([loadCounts(), loadLookups(), loadAgents(), loadDays(), loadAlerts().catch(() => {})]);
+    await Promise.all([loadCounts(), loadLookups(), loadAgents(), loadDays(), loadAlerts().catch(() => {}), loadCalls().catch(() => {})]);
   }
 
   (async () => {
@@ -323,10 +407,11 @@ export function mount(root, { live }) {
     if (isoDay() !== day) { loadDays().then(renderAlerts).catch(() => {}); return; }
     loadBreaches().catch(() => {});
     loadLookups().catch(() => {});
+    loadCalls().catch(() => {});
     renderAgents();
   }, 60000));
 
-  return () => { timers.forEach(clearInterval); recount.cancel(); relookups.cancel(); redraw.cancel(); if (chart) chart.destroy(); };
+  return () => { timers.forEach(clearInterval); recount.cancel(); relookups.cancel(); redraw.cancel(); recalls.cancel(); recallsAfterCall.cancel(); if (chart) chart.destroy(); };
 }
 
 // Chart.js is copied into web/vendor/ by scripts/vendor-web (run by make).

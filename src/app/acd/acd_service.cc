@@ -34,6 +34,32 @@ std::optional<AgentConfig> agentConfigFor(const std::string& login, core::auth::
   return std::nullopt;
 }
 
+core::Status applyQueueSettings(const std::vector<QueueSettings>& settings, core::routing::Config& config) {
+  auto find = [&](const std::string& id) -> QueueConfig* {
+    for (auto& q : config.queues) {
+      if (q.id == id) return &q;
+    }
+    return nullptr;
+  };
+  auto bad = [](const std::string& what) {
+    return core::makeError("config", "Cấu hình hàng chờ không hợp lệ: " + what, "Invalid queue settings: " + what);
+  };
+  for (const auto& s : settings) {
+    QueueConfig* q = find(s.id);
+    if (!q) return bad("[queues." + s.id + "]: no such queue");
+    if (!s.overflow_to.empty() && (s.overflow_to == s.id || !find(s.overflow_to))) {
+      return bad("[queues." + s.id + "] overflow_to = \"" + s.overflow_to + "\": no such other queue");
+    }
+    if (s.ring_timeout_s > 0) q->ring_timeout = s.ring_timeout_s * 1000LL;
+    if (s.ring_timeout_s == 0) return bad("[queues." + s.id + "] ring_timeout_s must be at least 1");
+    if (s.wrap_up_s >= 0) q->wrap_up = s.wrap_up_s * 1000LL;
+    if (s.max_waiting >= 0) q->max_length = s.max_waiting;
+    if (s.overflow_after_s >= 0) q->overflow_after = s.overflow_after_s * 1000LL;
+    if (!s.overflow_to.empty()) q->overflow_to = s.overflow_to;
+  }
+  return core::Status::Ok();
+}
+
 core::routing::Config defaultAcdConfig() {
   core::routing::Config c;
   QueueConfig calls;

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "app/config.h"
 #include "core/auth/roles.h"
 #include "core/routing/routing.h"
 
@@ -31,6 +32,10 @@ inline constexpr const char* kOfficersQueue = "officers";
 // The hotline's queues: calls, Zalo and Facebook chats, e-mail, callbacks,
 // and the officers' pool.
 core::routing::Config defaultAcdConfig();
+
+// Applies [queues.<id>] settings onto `config`; an error names an unknown
+// queue or overflow target.
+core::Status applyQueueSettings(const std::vector<QueueSettings>& settings, core::routing::Config& config);
 
 // The routing engine's view of a user, or nothing for roles that take no
 // contacts (supervisors, admins).

@@ -145,6 +145,24 @@ void transferMyCall(const CallPtr& call) {
   call->respond(202, {{"transferring_to", *to}});
 }
 
+// A callback's turn: the agent accepts it, declines it, or marks it called back.
+void callbackMyOffer(const CallPtr& call) {
+  auto body = call->jsonBody();
+  if (!body) return;
+  auto contact = stringField(*body, "contact", true);
+  if (!contact.ok()) return call->fail(422, contact.error());
+  auto action = stringField(*body, "action", true);
+  if (!action.ok()) return call->fail(422, action.error());
+  auto* calls = call->ctx.calls();
+  if (!calls) {
+    return call->fail(409, "telephony_off", "Tổng đài SIP chưa được bật trên máy chủ này.",
+                      "Telephony is not enabled on this server.");
+  }
+  auto result = calls->callbackAction(call->who->login, *contact, *action);
+  if (!result.ok()) return call->fail(result.error().code == "invalid_action" ? 422 : 409, result.error());
+  call->respond(200, result.value());
+}
+
 void forceState(const CallPtr& call) {
   auto* acd = acdOf(call);
   if (!acd) return;
@@ -206,6 +224,7 @@ void registerAcdRoutes(Router& r) {
   r.add("POST", "/api/v1/acd/me/state", agents, setMyState);
   r.add("POST", "/api/v1/acd/me/hold", agents, holdMyCall);
   r.add("POST", "/api/v1/acd/me/transfer", agents, transferMyCall);
+  r.add("POST", "/api/v1/acd/me/callback", agents, callbackMyOffer);
   r.add("POST", "/api/v1/acd/agents/{agent}/state", bit(Role::supervisor), forceState);
 }
 

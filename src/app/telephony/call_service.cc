@@ -333,6 +333,7 @@ void CallService::onIncoming(const sip::IncomingCall& in) {
   call->cdr.dialled = in.to_user;
   call->cdr.arrived_at = nowMs();
   call->contact = "call-" + std::to_string(call->cdr.arrived_at) + "-" + std::to_string(in.id);
+  call->cdr.contact = call->contact;
   bool open = ctx_.settings().calendar->isOpen(ctx_.now());
   call->ivr = std::make_unique<tel::IvrSession>(flow_, open);
   {
@@ -402,7 +403,6 @@ std::vector<CallService::Step> CallService::dispatch(Call& c, const Event& e, te
 void CallService::onDigit(sip::CallId id, char d) {
   std::vector<Step> cmds;
   bool request_callback = false;
-  std::string contact;
   {
     std::lock_guard lock(mutex_);
     auto it = calls_.find(id);
@@ -411,24 +411,40 @@ void CallService::onDigit(sip::CallId id, char d) {
     if (c.phase == Call::Phase::queued && !c.pool_from.empty()) {
       return;  // waiting for an officer: no keypad menu
     } else if (c.phase == Call::Phase::queued && d == '1') {
-      // "Press 1 to be called back": the contact keeps its place in the queue.
-      request_callback = true;
-      contact = c.contact;
-      c.cdr.disposition = "callback";
-      c.cdr.callback_number = c.cdr.caller;
-      c.phase = Call::Phase::ending;
+      request_callback = true;  // "press 1 to be called back"
     } else {
       c.deadline = 0;
       cmds = dispatch(c, Event{d, false}, nowMs());
       if (c.phase == Call::Phase::ivr) c.cdr.ivr_path = c.ivr->path();
     }
   }
-  if (request_callback) {
-    acd_.apply(routing::CallbackRequested{contact});
-    createCallback(id, "");
-    return;
-  }
+  if (request_callback) return callbackFromQueue(id, "queue_callback_ok");
   run(id, std::move(cmds));
+}
+
+void CallService::callbackFromQueue(sip::CallId id, const std::string& prompt) {
+  std::string contact;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = calls_.find(id);
+    if (it == calls_.end() || it->second->phase != Call::Phase::queued) return;
+    Call& c = *it->second;
+    contact = c.contact;
+    c.cdr.disposition = "callback";
+    c.cdr.callback_number = c.cdr.caller;
+    c.cdr.queue_wait_ms = nowMs() - c.cdr.queued_at;
+    c.phase = Call::Phase::ending;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    auto& cb = callbacks_[contact];
+    cb.number = calls_.count(id) ? calls_[id]->cdr.caller : "";
+    cb.requested_at = nowMs();
+  }
+  acd_.apply(routing::CallbackRequested{contact});
+  createCallback(id, "");
+  endpoint_->play(id, {promptPath(prompt)}, false);
+  hangupAfter(id, prompt == "queue_max_wait" ? 16000 : 9000);
 }
 
 void CallService::onPlayDone(sip::CallId id, std::uint64_t) {
@@ -494,6 +510,7 @@ void CallService::announce(sip::CallId id, const std::string& contact) {
 }
 
 void CallService::onDecisions(const std::vector<routing::Decision>& ds) {
+  std::vector<std::string> withdrawn;  // callbacks' offers that timed out
   for (const auto& d : ds) {
     if (auto* o = std::get_if<routing::Offer>(&d)) {
       offer(o->contact, o->agent);
@@ -502,7 +519,10 @@ void CallService::onDecisions(const std::vector<routing::Decision>& ds) {
       {
         std::lock_guard lock(mutex_);
         auto it = by_contact_.find(c->contact);
-        if (it == by_contact_.end()) continue;
+        if (it == by_contact_.end()) {
+          if (callbacks_.count(c->contact)) withdrawn.push_back(c->contact);
+          continue;
+        }
         auto call = calls_.find(it->second);
         if (call == calls_.end() || call->second->phase != Call::Phase::ringing) continue;
         leg = call->second->agent_leg;
@@ -529,15 +549,19 @@ void CallService::onDecisions(const std::vector<routing::Decision>& ds) {
       hangupAfter(id, 6000);
     }
   }
+  for (const auto& contact : withdrawn) callbackWithdrawn(contact);
 }
 
 void CallService::offer(const std::string& contact, const std::string& agent) {
   sip::CallId caller = 0;
   json pop;
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     auto it = by_contact_.find(contact);
-    if (it == by_contact_.end()) return;
+    if (it == by_contact_.end()) {
+      lock.unlock();
+      return offerNotOnLine(contact, agent);
+    }
     caller = it->second;
     auto call = calls_.find(caller);
     if (call == calls_.end()) return;
@@ -966,20 +990,13 @@ void CallService::createCallback(sip::CallId id, const std::string& number) {
                             json{{"channel", "phone"}, {"callback", true}}.dump()});
         tx.appendAudit(auditEntry(nullptr, "case.create", "case", std::to_string(c.id), c.id, "yêu cầu gọi lại", "", now));
         std::lock_guard lock(mutex_);
-        if (auto it = calls_.find(id); it != calls_.end()) it->second->cdr.case_id = c.id;
+        if (auto it = calls_.find(id); it != calls_.end()) {
+          it->second->cdr.case_id = c.id;
+          if (auto cb = callbacks_.find(it->second->contact); cb != callbacks_.end()) cb->second.case_id = c.id;
+        }
         return core::Status::Ok();
       },
-      nullptr);
-  bool from_queue = false;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = calls_.find(id);
-    from_queue = it != calls_.end() && it->second->phase == Call::Phase::ending;
-  }
-  if (from_queue) {
-    endpoint_->play(id, {promptPath("queue_callback_ok")}, false);
-    hangupAfter(id, 8000);
-  }
+      [this, id](core::Status) { saveCdr(id); });
 }
 
 // ---- time ---------------------------------------------------------------------
@@ -1011,12 +1028,19 @@ void CallService::timerLoop() {
     cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
     if (stopping_) break;
     tel::Millis now = nowMs();
-    std::vector<sip::CallId> timed_out, hang, announce_ids;
+    std::vector<sip::CallId> timed_out, hang, announce_ids, max_waited;
     std::vector<std::string> announce_contacts;
     for (auto& [id, c] : calls_) {
       if (c->deadline && now >= c->deadline) {
         c->deadline = 0;
         (c->phase == Call::Phase::ending ? hang : timed_out).push_back(id);
+      }
+      if (c->phase == Call::Phase::queued && c->pool_from.empty()) {
+        auto max = options_.max_wait_ms.find(c->cdr.queue);
+        if (max != options_.max_wait_ms.end() && now - c->cdr.queued_at >= max->second) {
+          max_waited.push_back(id);
+          continue;
+        }
       }
       if (c->phase == Call::Phase::queued && !c->announcing && now >= c->next_announce) {
         c->next_announce = now + std::int64_t(options_.announce_every_s) * 1000;
@@ -1030,6 +1054,7 @@ void CallService::timerLoop() {
     for (auto id : hang) endpoint_->hangup(id);
     for (auto& [id, cmds] : work) run(id, std::move(cmds));
     for (std::size_t i = 0; i < announce_ids.size(); ++i) announce(announce_ids[i], announce_contacts[i]);
+    for (auto id : max_waited) callbackFromQueue(id, "queue_max_wait");
     lock.lock();
   }
 }

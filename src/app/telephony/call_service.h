@@ -47,6 +47,9 @@ struct TelephonyOptions {
   int recording_retention_days = 90;
   int announce_every_s = 30;    // position and estimated wait while queued
   std::string queue = "hotline";  // the routing engine's queue for calls (defaultAcdConfig)
+  // Per queue: after this long waiting (ms) the caller is booked for a
+  // callback (keeping their place) and hears so; absent = wait for ever.
+  std::map<std::string, std::int64_t> max_wait_ms;
   std::string case_category = "the.tien_do";  // agents re-classify
 };
 
@@ -77,8 +80,25 @@ class CallService {
   // Whether the extension's phone is registered now (desks show it).
   bool phoneRegistered(const std::string& extension);
 
+  // A callback's turn came: the engine offered it to `agent`, whose desk got
+  // "callback.offered". accept: the agent calls the citizen back (busy, the
+  // callback case assigned to them); decline: the engine offers it to the next
+  // agent; done: called back, the agent goes to wrap-up. Errors:
+  // callback_not_offered (not offered to this agent, or withdrawn), invalid_action.
+  core::Result<nlohmann::json> callbackAction(const std::string& agent, const std::string& contact,
+                                              const std::string& action);
+
  private:
   struct Call;
+  // A callback waiting for its turn in the engine.
+  struct PendingCallback {
+    std::string number;
+    std::optional<std::int64_t> case_id;
+    std::int64_t requested_at = 0;
+    std::string offered_to;  // the agent whose desk shows it now
+    bool accepted = false;
+  };
+
   // Endpoint events (SIP thread).
   void onIncoming(const sip::IncomingCall& in);
   void onDigit(sip::CallId id, char d);
@@ -99,6 +119,12 @@ class CallService {
   void enqueue(sip::CallId id, const std::string& queue);
   void announce(sip::CallId id, const std::string& contact);
   void offer(const std::string& contact, const std::string& agent);
+  // The engine offered a contact that is no caller on the line: a callback
+  // waiting its turn (to the agent's desk), or a ghost (dropped).
+  void offerNotOnLine(const std::string& contact, const std::string& agent);
+  void callbackWithdrawn(const std::string& contact);
+  void assignCallbackCase(std::int64_t case_id, const std::string& agent);
+  std::optional<PendingCallback> recallCallback(const std::string& contact);
   nlohmann::json earlierCases(const std::string& caller);
   void finish(sip::CallId id, const std::string& why);
   void saveCdr(sip::CallId id);
@@ -113,6 +139,9 @@ class CallService {
   std::optional<std::vector<std::string>> selfServiceStatus(const std::string& citizen_id,
                                                             const std::string& birth_date);
   void createCallback(sip::CallId id, const std::string& number);
+  // A queued caller leaves a callback request (key 1 or the maximum wait):
+  // the contact keeps its place in the engine as a callback, a case is opened.
+  void callbackFromQueue(sip::CallId id, const std::string& prompt);
   std::string promptPath(const std::string& name) const;
   std::vector<std::string> promptPaths(const std::vector<std::string>& names) const;
   void openCaseForAnsweredCall(sip::CallId id);
@@ -134,6 +163,7 @@ class CallService {
   std::map<sip::CallId, sip::CallId> agent_legs_;       // agent leg -> caller leg
   std::map<std::string, sip::CallId> by_contact_;       // routing contact id -> caller leg
   std::map<std::string, bool> registered_;              // extension -> phone registered
+  std::map<std::string, PendingCallback> callbacks_;  // by routing contact id
   std::condition_variable cv_;
   bool stopping_ = false;
   std::thread timer_;

@@ -22,7 +22,8 @@ std::string toJson(const CallRecord& c) {
                       {"keyed_id", c.keyed_id},
                       {"keyed_verified", c.keyed_verified},
                       {"callback_number", c.callback_number},
-                      {"transferred_to", c.transferred_to}};
+                      {"transferred_to", c.transferred_to},
+                      {"contact", c.contact}};
   return j.dump();
 }
 
@@ -53,6 +54,7 @@ CallRecord callFromJson(std::int64_t id, const std::string& text) {
   c.keyed_verified = j.value("keyed_verified", false);
   c.callback_number = str("callback_number");
   c.transferred_to = str("transferred_to");
+  c.contact = str("contact");
   return c;
 }
 

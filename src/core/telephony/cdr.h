@@ -31,6 +31,7 @@ struct CallRecord {
   bool keyed_verified = false;
   std::string callback_number;   // confirmed by keypad, for callbacks
   std::string transferred_to;    // extension the agent transferred the call to, if any
+  std::string contact;           // the routing engine's id (a callback keeps it until called back)
 };
 
 std::string toJson(const CallRecord& c);

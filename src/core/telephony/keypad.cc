@@ -481,7 +481,7 @@ std::vector<std::string> knownPrompts() {
       "cb_number_invalid", "cb_number_is", "cb_confirm_number", "cb_created", "cb_not_created",
       // queue announcements (positionPrompts / waitPrompts) and the shell's own
       "queue_position", "queue_wait", "minutes", "queue_hold", "queue_callback_offer",
-      "queue_callback_ok", "queue_full", "technical_error", "stage_unknown", "num_linh"};
+      "queue_callback_ok", "queue_full", "queue_max_wait", "technical_error", "stage_unknown", "num_linh"};
   for (auto s : kStages) out.insert("stage_" + std::string(s));
   for (int i = 0; i < 100; ++i) out.insert("num_" + std::to_string(i));
   for (int h = 100; h < 1000; h += 100) out.insert("num_" + std::to_string(h));
