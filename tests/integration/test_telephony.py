@@ -237,7 +237,12 @@ class Telephony(TelephonyBase):
         self.assertEqual(op.post("/api/v1/acd/me/hold", {"on": False})[:1], (200,))
         self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace"))
         self.assertEqual(uas.wait(30), 0, uas.stderr.read().decode(errors="replace"))
-        cdr = self.wait_call(lambda c: c["agent"] == "tdv11" and c["ended_at"])
+        # The desk hears the end once the record is written: it can be read at once.
+        ended = ws.recv_json_until(lambda m: m.get("type") == "call.ended", timeout=15)
+        status, _, cdr = self.sup.get("/api/v1/calls/%d" % ended["call_id"])
+        self.assertEqual((status, cdr["agent"], cdr["disposition"]), (200, "tdv11", "answered"))
+        self.assertIsNotNone(cdr["ended_at"])
+        self.assertEqual((ended["case_id"], ended["disposition"]), (cdr["case_id"], "answered"))
         self.assertEqual(answered["case_id"], cdr["case_id"])
         # Another operator's desk never sees the caller's number.
         self.assertError(op.post("/api/v1/acd/me/hold", {"on": True}), 409, "no_active_call")
@@ -295,7 +300,9 @@ class Telephony(TelephonyBase):
         status, _, _, ws = WebSocket.connect(self.srv.port, session=op.session)
         self.addCleanup(ws.close)
         caller = self.caller("0", '  <pause milliseconds="12000"/>\n' + CALLER_BYE, caller="0912000888")
-        ws.recv_json_until(lambda m: m.get("type") == "call.answered", timeout=20)
+        answered = ws.recv_json_until(lambda m: m.get("type") == "call.answered", timeout=20)
+        status, _, _, second_ws = WebSocket.connect(self.srv.port, session=self.srv.login("tdv15").session)
+        self.addCleanup(second_ws.close)
         self.assertError(op.post("/api/v1/acd/me/transfer", {"to": "tdv14"}), 422, "transfer_target", "to")
         self.assertError(op.post("/api/v1/acd/me/transfer", {"to": "tdv16"}), 422, "transfer_target", "to")
         status, _, body = op.post("/api/v1/acd/me/transfer", {"to": "tdv15"})
@@ -304,8 +311,37 @@ class Telephony(TelephonyBase):
         self.assertEqual(first.wait(30), 0, first.stderr.read().decode(errors="replace"))
         self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace"))
         self.assertEqual(second.wait(30), 0, second.stderr.read().decode(errors="replace"))
+        moved = second_ws.recv_json_until(lambda m: m.get("type") == "call.transferred", timeout=5)
+        self.assertEqual((moved["from"], moved["caller"], moved["case_id"]), ("tdv14", "0912000888", answered["case_id"]))
         cdr = self.wait_call(lambda c: c["caller"].endswith("888") and c["ended_at"])
         self.assertEqual((cdr["agent"], cdr["transferred_to"], cdr["disposition"]), ("tdv14", "tdv15", "answered"))
+        # Both desks hear the end.
+        for sock in (ws, second_ws):
+            self.assertEqual(sock.recv_json_until(lambda m: m.get("type") == "call.ended", timeout=10)["call_id"], cdr["id"])
+        # The newest call, alone.
+        status, _, newest = self.sup.get("/api/v1/calls?limit=1")
+        self.assertEqual((status, len(newest["items"])), (200, 1))
+        self.assertError(self.sup.get("/api/v1/calls?limit=0"), 422, "invalid_query", "limit")
+        self.assertError(self.sup.get("/api/v1/calls?limit=x"), 422, "invalid_query", "limit")
+
+    def test_unanswered_blind_transfer_brings_the_caller_back(self):
+        self.register_phone("tdv18")
+        op = self.agent_ready("tdv18")
+        self.register_phone("tdv16", scenario="e2e_uas_noanswer.xml")
+        status, _, _, ws = WebSocket.connect(self.srv.port, session=op.session)
+        self.addCleanup(ws.close)
+        # Speaks 7 s (RTP keeps the leg alive: the RTP time-out is 30 s), hangs up 26 s after the key.
+        speech = '  <nop><action><exec play_pcap_audio="%s/g711a.pcap"/></action></nop>\n' % PCAPS
+        caller = self.caller("0", speech + '  <pause milliseconds="26000"/>\n' + CALLER_BYE, caller="0912000432")
+        ws.recv_json_until(lambda m: m.get("type") == "call.answered", timeout=20)
+        self.assertEqual(op.post("/api/v1/acd/me/transfer", {"to": "tdv16"})[0], 202)
+        failed = ws.recv_json_until(lambda m: m.get("type") == "call.transfer_failed", timeout=30)
+        self.assertEqual(failed["to"], "tdv16")
+        # Still with the first agent: the desk can hold the call.
+        self.assertEqual(op.post("/api/v1/acd/me/hold", {"on": False})[0], 200)
+        self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace") + self.srv.log()[-3000:])
+        cdr = self.wait_call(lambda c: c["caller"].endswith("432") and c["ended_at"])
+        self.assertEqual((cdr["agent"], cdr["transferred_to"], cdr["disposition"]), ("tdv18", "", "answered"))
 
     def test_blind_transfer_to_the_officers_pool(self):
         first = self.register_phone("tdv17")

@@ -1,6 +1,7 @@
 // Call detail records and recordings. Supervisors list calls and play
 // recordings (each play is audited: a recording is personal data); case
 // workers see the calls linked to a case.
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <fstream>
@@ -73,7 +74,15 @@ void listCalls(const CallPtr& call) {
     }
     from_ms = core::toUnix(t) * 1000;
   }
-  respondCalls(call, true, [from_ms](core::store::ReadTx& tx) { return tx.calls(from_ms, 500); });
+  int limit = 500;
+  if (auto text = call->req.queryParam("limit"); !text.empty()) {
+    bool digits = text.size() <= 3 && std::all_of(text.begin(), text.end(), ::isdigit);
+    limit = digits ? std::stoi(text) : 0;
+    if (limit < 1 || limit > 500) {
+      return call->fail(422, "invalid_query", "limit phải từ 1 đến 500.", "limit must be from 1 to 500.", "limit");
+    }
+  }
+  respondCalls(call, true, [from_ms, limit](core::store::ReadTx& tx) { return tx.calls(from_ms, limit); });
 }
 
 void getCall(const CallPtr& call) {

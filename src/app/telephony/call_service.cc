@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/acd/acd_service.h"
+#include "app/api/views.h"
 #include "app/context.h"
 #include "core/cases/case.h"
 #include "core/sla/sla.h"
@@ -60,12 +61,14 @@ struct CallService::Call {
   std::string agent;
   sip::CallId transfer_leg = 0;  // the extension a blind transfer is ringing
   std::string transfer_to;
+  tel::Millis transfer_deadline = 0;  // the target's phone rings at most until then
   bool target_held = false;      // we set the transfer target not-ready while it has the call
   std::string pool_from;         // the operator who handed the caller to the officers' pool
-  // The CDR's row: inserted when the call arrives, updated as it moves. The
-  // store's single writer runs writes in order, so an update queued after the
-  // insert always sees the id the insert set.
-  std::shared_ptr<std::int64_t> row = std::make_shared<std::int64_t>(0);
+  // What the store's writer thread learnt: the CDR's row (inserted when the
+  // call arrives, updated as it moves) and the case opened for the call. The
+  // single writer runs writes in order, so a CDR update queued after the
+  // insert or the case always sees them, even once the call is gone.
+  std::shared_ptr<CallService::Persisted> persisted = std::make_shared<CallService::Persisted>();
   tel::Millis deadline = 0;   // dialogue time-out, 0 = none
   tel::Millis next_announce = 0;
   bool announcing = false;
@@ -189,6 +192,7 @@ core::Status CallService::transfer(const std::string& agent, const std::string& 
       if (c->phase == Call::Phase::connected && c->agent == agent && !c->transfer_leg) {
         caller = id;
         c->transfer_to = target;
+        c->transfer_deadline = nowMs() + std::int64_t(options_.transfer_ring_s) * 1000;
         c->transfer_leg = endpoint_->dial(target, c->cdr.caller, "1900 0368");
         agent_legs_[c->transfer_leg] = id;
       }
@@ -269,7 +273,8 @@ bool CallService::officerOnDuty() {
 // The transfer target answered: caller and target talk, the first agent is released.
 void CallService::completeTransfer(sip::CallId caller, sip::CallId leg) {
   sip::CallId old_leg = 0;
-  std::string contact, first, target, recording;
+  std::string contact, first, target, recording, caller_number;
+  std::optional<std::int64_t> case_id;
   {
     std::lock_guard lock(mutex_);
     auto it = calls_.find(caller);
@@ -284,6 +289,8 @@ void CallService::completeTransfer(sip::CallId caller, sip::CallId leg) {
     c.agent = target;
     c.transfer_leg = 0;
     c.cdr.transferred_to = target;
+    caller_number = c.cdr.caller;
+    case_id = c.cdr.case_id;
     recording = options_.recordings_dir + "/" + c.contact + "-transfer.wav";
   }
   endpoint_->stopPlayback(caller);
@@ -299,7 +306,9 @@ void CallService::completeTransfer(sip::CallId caller, sip::CallId leg) {
     std::lock_guard lock(mutex_);
     if (auto it = calls_.find(caller); it != calls_.end()) it->second->target_held = true;
   }
-  ctx_.publishTo(target, {{"type", "call.transferred"}, {"agent", target}, {"from", first}});
+  json moved{{"type", "call.transferred"}, {"agent", target}, {"from", first}, {"caller", caller_number}};
+  moved["case_id"] = case_id ? json(*case_id) : json(nullptr);
+  ctx_.publishTo(target, moved);
 }
 
 std::optional<std::string> CallService::ha1For(const std::string& user) {
@@ -672,12 +681,15 @@ void CallService::onAnswered(sip::CallId leg) {
 // A case for every answered call, prefilled from the call, assigned to the agent.
 void CallService::openCaseForAnsweredCall(sip::CallId id) {
   core::cases::Case c;
+  std::shared_ptr<Persisted> persisted;
+  auto created = std::make_shared<core::cases::Case>();
   std::string agent, ivr_path, keyed;
   {
     std::lock_guard lock(mutex_);
     auto it = calls_.find(id);
     if (it == calls_.end()) return;
     const auto& cdr = it->second->cdr;
+    persisted = it->second->persisted;
     agent = cdr.agent;
     ivr_path = cdr.ivr_path;
     keyed = cdr.keyed_verified ? cdr.keyed_id : "";
@@ -693,7 +705,7 @@ void CallService::openCaseForAnsweredCall(sip::CallId id) {
   auto settings = ctx_.settings();
   c.created_at = c.updated_at = now;
   ctx_.store().write(
-      [this, c, agent, now, settings, id](core::store::WriteTx& tx) mutable -> core::Status {
+      [this, c, agent, now, settings, id, persisted, created](core::store::WriteTx& tx) mutable -> core::Status {
         auto user = tx.userByLogin(agent);
         if (!user) return core::makeError("not_found", "Không tìm thấy tổng đài viên.", "Agent not found.");
         c.created_by = user->id;
@@ -703,12 +715,15 @@ void CallService::openCaseForAnsweredCall(sip::CallId id) {
         tx.appendCaseEvent({0, c.id, core::toUnix(now), user->id, "created", json{{"channel", "phone"}}.dump()});
         tx.appendAudit(auditEntry(nullptr, "case.create", "case", std::to_string(c.id), c.id, "cuộc gọi đến",
                                   json{{"agent", agent}}.dump(), now));
+        persisted->case_id = c.id;
+        *created = c;
         std::lock_guard lock(mutex_);
         if (auto it = calls_.find(id); it != calls_.end()) it->second->cdr.case_id = c.id;
         return core::Status::Ok();
       },
-      [this, agent, id](core::Status st) {
+      [this, agent, id, created](core::Status st) {
         if (!st.ok()) return;
+        ctx_.publish({{"type", "case.created"}, {"case", caseSummary(*created)}}, core::auth::kCaseWorkers);
         std::optional<std::int64_t> case_id;
         {
           std::lock_guard lock(mutex_);
@@ -722,7 +737,7 @@ void CallService::openCaseForAnsweredCall(sip::CallId id) {
 void CallService::onEnded(sip::CallId id, const std::string& why) {
   // An agent's leg ending.
   sip::CallId caller = 0;
-  std::string contact, agent;
+  std::string contact, agent, failed_target;
   bool declined = false, hang_caller = false, resume = false;
   {
     std::lock_guard lock(mutex_);
@@ -736,6 +751,7 @@ void CallService::onEnded(sip::CallId id, const std::string& why) {
       agent = c.agent;
       if (c.transfer_leg == id) {
         // The transfer target did not answer: back to the first agent.
+        failed_target = c.transfer_to;
         c.transfer_leg = 0;
         c.transfer_to.clear();
         resume = true;
@@ -752,7 +768,10 @@ void CallService::onEnded(sip::CallId id, const std::string& why) {
   }
   if (caller) {
     spdlog::info("call {}: {}'s phone leg ended ({})", contact, agent, why);
-    if (resume) endpoint_->stopPlayback(caller);
+    if (resume) {
+      endpoint_->stopPlayback(caller);
+      ctx_.publishTo(agent, {{"type", "call.transfer_failed"}, {"agent", agent}, {"to", failed_target}});
+    }
     if (declined) acd_.apply(routing::OfferDeclined{contact, agent});
     if (hang_caller) endpoint_->hangup(caller);
     return;
@@ -802,36 +821,55 @@ void CallService::finish(sip::CallId id, const std::string& why) {
   if (c.agent_leg) endpoint_->hangup(c.agent_leg);
   if (c.transfer_leg) endpoint_->hangup(c.transfer_leg);
   spdlog::info("call {} ended ({}): {}", c.contact, why, c.cdr.disposition);
-  saveCdr(c.cdr, c.row);
+  // The desks hear that the call is over once its record says so.
+  std::vector<std::string> agents;
+  if (!c.cdr.agent.empty()) agents.push_back(c.cdr.agent);
+  if (!c.cdr.transferred_to.empty() && c.cdr.transferred_to != kOfficersQueue) agents.push_back(c.cdr.transferred_to);
+  saveCdr(c.cdr, c.persisted, [this, agents, cdr = c.cdr](std::int64_t row) {
+    json ended{{"type", "call.ended"},
+               {"call_id", row},
+               {"case_id", cdr.case_id ? json(*cdr.case_id) : json(nullptr)},
+               {"disposition", cdr.disposition}};
+    for (const auto& a : agents) {
+      ended["agent"] = a;
+      ctx_.publishTo(a, ended);
+    }
+    ended["agent"] = cdr.agent;
+    ctx_.publish(ended, core::auth::bit(core::auth::Role::supervisor));
+  });
 }
 
 void CallService::saveCdr(sip::CallId id) {
   tel::CallRecord cdr;
-  std::shared_ptr<std::int64_t> row;
+  std::shared_ptr<Persisted> persisted;
   {
     std::lock_guard lock(mutex_);
     auto it = calls_.find(id);
     if (it == calls_.end()) return;
     cdr = it->second->cdr;
-    row = it->second->row;
+    persisted = it->second->persisted;
   }
-  saveCdr(cdr, row);
+  saveCdr(cdr, persisted);
 }
 
 // Runs on the store's writer thread, in submission order: the first write of
-// a call inserts its row, every later one updates it.
-void CallService::saveCdr(tel::CallRecord cdr, std::shared_ptr<std::int64_t> row) {
+// a call inserts its row, every later one updates it. `done` gets the row id.
+void CallService::saveCdr(tel::CallRecord cdr, std::shared_ptr<Persisted> persisted,
+                          std::function<void(std::int64_t)> done) {
   ctx_.store().write(
-      [cdr = std::move(cdr), row](core::store::WriteTx& tx) mutable {
-        if (*row == 0) {
-          *row = tx.insertCall(cdr);
+      [cdr = std::move(cdr), persisted](core::store::WriteTx& tx) mutable {
+        if (!cdr.case_id) cdr.case_id = persisted->case_id;
+        if (persisted->row == 0) {
+          persisted->row = tx.insertCall(cdr);
         } else {
-          cdr.id = *row;
+          cdr.id = persisted->row;
           tx.updateCall(cdr);
         }
         return core::Status::Ok();
       },
-      nullptr);
+      [persisted, done = std::move(done)](core::Status st) {
+        if (st.ok() && done) done(persisted->row);
+      });
 }
 
 // Calls that were live when the server stopped (kill -9, power cut) keep
@@ -960,11 +998,14 @@ std::optional<std::vector<std::string>> CallService::selfServiceStatus(const std
 // A callback case: out of hours (number confirmed by keypad) or "press 1" in the queue.
 void CallService::createCallback(sip::CallId id, const std::string& number) {
   std::string caller, path;
+  std::shared_ptr<Persisted> persisted;
+  auto created = std::make_shared<core::cases::Case>();
   {
     std::lock_guard lock(mutex_);
     auto it = calls_.find(id);
     if (it == calls_.end()) return;
     Call& c = *it->second;
+    persisted = c.persisted;
     if (!number.empty()) c.cdr.callback_number = number;
     if (c.cdr.disposition.empty()) c.cdr.disposition = c.phase == Call::Phase::callback ? "out_of_hours" : "callback";
     caller = c.cdr.callback_number.empty() ? c.cdr.caller : c.cdr.callback_number;
@@ -982,13 +1023,15 @@ void CallService::createCallback(sip::CallId id, const std::string& number) {
   auto settings = ctx_.settings();
   c.created_at = c.updated_at = now;
   ctx_.store().write(
-      [this, c, now, settings, id](core::store::WriteTx& tx) mutable {
+      [this, c, now, settings, id, persisted, created](core::store::WriteTx& tx) mutable {
         c.created_by = system_user_;
         core::sla::startClock(c, *settings.sla, *settings.calendar);
         c.id = tx.insertCase(c);
         tx.appendCaseEvent({0, c.id, core::toUnix(now), system_user_, "created",
                             json{{"channel", "phone"}, {"callback", true}}.dump()});
         tx.appendAudit(auditEntry(nullptr, "case.create", "case", std::to_string(c.id), c.id, "yêu cầu gọi lại", "", now));
+        *created = c;
+        if (persisted) persisted->case_id = c.id;
         std::lock_guard lock(mutex_);
         if (auto it = calls_.find(id); it != calls_.end()) {
           it->second->cdr.case_id = c.id;
@@ -996,7 +1039,10 @@ void CallService::createCallback(sip::CallId id, const std::string& number) {
         }
         return core::Status::Ok();
       },
-      [this, id](core::Status) { saveCdr(id); });
+      [this, id, created](core::Status st) {
+        if (st.ok()) ctx_.publish({{"type", "case.created"}, {"case", caseSummary(*created)}}, core::auth::kCaseWorkers);
+        saveCdr(id);
+      });
 }
 
 // ---- time ---------------------------------------------------------------------
@@ -1028,12 +1074,16 @@ void CallService::timerLoop() {
     cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
     if (stopping_) break;
     tel::Millis now = nowMs();
-    std::vector<sip::CallId> timed_out, hang, announce_ids, max_waited;
+    std::vector<sip::CallId> timed_out, hang, announce_ids, max_waited, unanswered_transfers;
     std::vector<std::string> announce_contacts;
     for (auto& [id, c] : calls_) {
       if (c->deadline && now >= c->deadline) {
         c->deadline = 0;
         (c->phase == Call::Phase::ending ? hang : timed_out).push_back(id);
+      }
+      if (c->transfer_leg && c->transfer_deadline && now >= c->transfer_deadline) {
+        c->transfer_deadline = 0;
+        unanswered_transfers.push_back(c->transfer_leg);  // its end brings the caller back
       }
       if (c->phase == Call::Phase::queued && c->pool_from.empty()) {
         auto max = options_.max_wait_ms.find(c->cdr.queue);
@@ -1052,6 +1102,7 @@ void CallService::timerLoop() {
     for (auto id : timed_out) work.emplace_back(id, dispatch(*calls_[id], Event{0, false}, now));
     lock.unlock();
     for (auto id : hang) endpoint_->hangup(id);
+    for (auto leg : unanswered_transfers) endpoint_->hangup(leg);
     for (auto& [id, cmds] : work) run(id, std::move(cmds));
     for (std::size_t i = 0; i < announce_ids.size(); ++i) announce(announce_ids[i], announce_contacts[i]);
     for (auto id : max_waited) callbackFromQueue(id, "queue_max_wait");

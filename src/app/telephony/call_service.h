@@ -11,6 +11,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <optional>
 #include <memory>
@@ -46,6 +47,7 @@ struct TelephonyOptions {
   std::string recordings_dir;   // "" = <data_dir>/recordings
   int recording_retention_days = 90;
   int announce_every_s = 30;    // position and estimated wait while queued
+  int transfer_ring_s = 20;     // a blind transfer's target rings this long, then the caller is back
   std::string queue = "hotline";  // the routing engine's queue for calls (defaultAcdConfig)
   // Per queue: after this long waiting (ms) the caller is booked for a
   // callback (keeping their place) and hears so; absent = wait for ever.
@@ -128,7 +130,12 @@ class CallService {
   nlohmann::json earlierCases(const std::string& caller);
   void finish(sip::CallId id, const std::string& why);
   void saveCdr(sip::CallId id);
-  void saveCdr(core::telephony::CallRecord cdr, std::shared_ptr<std::int64_t> row);
+  struct Persisted {
+    std::int64_t row = 0;
+    std::optional<std::int64_t> case_id;
+  };
+  void saveCdr(core::telephony::CallRecord cdr, std::shared_ptr<Persisted> persisted,
+               std::function<void(std::int64_t)> done = nullptr);
   void closeInterruptedCalls();
   core::Status transferToOfficers(const std::string& agent);
   bool officerOnDuty();
