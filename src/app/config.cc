@@ -44,6 +44,7 @@ core::Status loadConfigFile(const std::string& path, Config& cfg) {
   take(t, "registry_token", cfg.registry_token);
   take(t, "sip_listen", cfg.sip_listen);
   take(t, "sip_hotline", cfg.sip_hotline);
+  take(t, "sip_outbound_trunk", cfg.sip_outbound_trunk);
   take(t, "rtp_address", cfg.rtp_address);
   take(t, "prompts_dir", cfg.prompts_dir);
   take(t, "ivr_file", cfg.ivr_file);
@@ -74,6 +75,7 @@ core::Status loadConfigFile(const std::string& path, Config& cfg) {
   takeInt("rtp_port_min", cfg.rtp_port_min);
   takeInt("rtp_port_max", cfg.rtp_port_max);
   takeInt("recording_retention_days", cfg.recording_retention_days);
+  if (t.contains("queues") && !t["queues"].is_table()) return configError("queues must be a table of [queues.<id>]");
   if (auto* queues = t["queues"].as_table()) {
     for (const auto& [id, node] : *queues) {
       const auto* q = node.as_table();
@@ -114,6 +116,7 @@ core::Status applyEnvironment(Config& cfg) {
   str("TONGDAI_REGISTRY_URL", cfg.registry_url);
   str("TONGDAI_REGISTRY_TOKEN", cfg.registry_token);
   str("TONGDAI_SIP", cfg.sip_listen);
+  str("TONGDAI_SIP_OUTBOUND_TRUNK", cfg.sip_outbound_trunk);
   str("TONGDAI_PROMPTS_DIR", cfg.prompts_dir);
   str("TONGDAI_IVR_FILE", cfg.ivr_file);
   struct IntVar {

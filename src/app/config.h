@@ -45,6 +45,9 @@ struct Config {
   // Telephony (SIP): off while sip_listen is "" (`serve --sip HOST:PORT`).
   std::string sip_listen;
   std::string sip_hotline = "19000368";
+  // The carrier's trunk for calls out ("host:port"): tongdai calls citizens
+  // back through it. "" = no calls out (agents dial callbacks themselves).
+  std::string sip_outbound_trunk;
   std::vector<std::string> sip_trunk_allow = {"127.0.0.0/8", "::1/128"};
   std::string rtp_address = "127.0.0.1";
   int rtp_port_min = 20000;

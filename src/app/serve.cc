@@ -70,6 +70,7 @@ std::unique_ptr<CallService> startTelephony(const Config& cfg, AppContext& ctx, 
   TelephonyOptions o;
   o.sip_listen = cfg.sip_listen;
   o.hotline = cfg.sip_hotline;
+  o.outbound_trunk = cfg.sip_outbound_trunk;
   o.trunk_allow = cfg.sip_trunk_allow;
   o.rtp_address = cfg.rtp_address;
   o.rtp_port_min = cfg.rtp_port_min;

@@ -520,6 +520,71 @@ max_wait_s = 6
                          "callback_not_offered", "contact")
 
 
+class CallbackThroughTheTrunk(TelephonyBase):
+    """With sip_outbound_trunk, accepting a callback makes tongdai call: the
+    agent's phone, then the citizen through the carrier (SIPp as the trunk)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.trunk_port = free_port()
+        cls.config_text = 'sip_outbound_trunk = "%s:%d"\n' % (HOST, cls.trunk_port)
+        super().setUpClass()
+
+    def carrier(self, scenario):
+        args = [SIPP, "-sf", os.path.join(SIP_DIR, scenario), "-m", "1", "-i", HOST, "-p", str(self.trunk_port),
+                "-mi", HOST, "-mp", str(free_port()), "-nostdin", "-timeout", "60", "-timeout_error",
+                "-trace_err", "-error_file", os.path.join(self.tmp, "carrier-%s.err" % scenario)]
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.tmp)
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        return proc
+
+    def leave_callback(self, number):
+        caller = self.caller("0", '  <pause milliseconds="2500"/>\n' + keys_xml("1") + WAIT_FOR_BYE, caller=number)
+        self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace"))
+        return self.wait_call(lambda c: c["caller"].endswith(number[-3:]) and c["ended_at"])
+
+    def test_accepting_a_callback_calls_the_agent_then_the_citizen(self):
+        left = self.leave_callback("0912000765")
+        self.assertEqual(left["disposition"], "callback")
+        # Busy first: the citizen's line is engaged; the callback stays with the agent.
+        busy = self.carrier("uas_busy.xml")
+        phone = self.register_phone("tdv10")
+        op = self.srv.login("tdv10")
+        status, _, _, ws = WebSocket.connect(self.srv.port, session=op.session)
+        self.addCleanup(ws.close)
+        self.agent_ready("tdv10")
+        pop = ws.recv_json_until(lambda m: m.get("type") == "callback.offered", timeout=15)
+        status, _, body = op.post("/api/v1/acd/me/callback", {"contact": pop["contact"], "action": "accept"})
+        self.assertEqual((status, body["state"], body["dialling"]), (200, "accepted", True), body)
+        unreached = ws.recv_json_until(lambda m: m.get("type") == "callback.unreached", timeout=20)
+        self.assertEqual(unreached["contact"], pop["contact"])
+        self.assertEqual(busy.wait(20), 0, busy.stderr.read().decode(errors="replace"))
+        self.assertEqual(phone.wait(20), 0, phone.stderr.read().decode(errors="replace"))
+        self.assertEqual(op.get("/api/v1/acd/me")[2]["state"], "busy")
+        # Again: the citizen answers, talks 3 s and hangs up; the callback is over.
+        citizen = self.carrier("uas_citizen.xml")
+        phone = self.register_phone("tdv10")
+        status, _, body = op.post("/api/v1/acd/me/callback", {"contact": pop["contact"], "action": "dial"})
+        self.assertEqual((status, body["dialling"]), (200, True), body)
+        ws.recv_json_until(lambda m: m.get("type") == "callback.connected", timeout=20)
+        ended = ws.recv_json_until(lambda m: m.get("type") == "call.ended" and m["disposition"] == "answered",
+                                   timeout=20)
+        self.assertEqual(citizen.wait(20), 0, citizen.stderr.read().decode(errors="replace"))
+        self.assertEqual(phone.wait(20), 0, phone.stderr.read().decode(errors="replace"))
+        status, _, out = self.sup.get("/api/v1/calls/%d" % ended["call_id"])
+        self.assertEqual((out["direction"], out["caller"], out["agent"], out["disposition"], out["case_id"]),
+                         ("outbound", "0912000765", "tdv10", "answered", left["case_id"]))
+        self.assertTrue(out["has_recording"])
+        status, headers, _ = self.sup.request("GET", "/api/v1/calls/%d/recording" % out["id"])
+        self.assertEqual((status, headers["Content-Type"]), (200, "audio/wav"))
+        self.assertEqual(op.get("/api/v1/acd/me")[2]["state"], "wrap_up")
+        self.assertError(op.post("/api/v1/acd/me/callback", {"contact": pop["contact"], "action": "dial"}), 409,
+                         "callback_not_offered", "contact")
+        # Both attempts are on the case.
+        status, _, calls = self.sup.get("/api/v1/cases/%d/calls" % left["case_id"])
+        self.assertEqual(sorted(c["disposition"] for c in calls["items"]), ["answered", "callback", "unreached"])
+
+
 class OutOfHours(TelephonyBase):
     open_now = False
 

@@ -230,14 +230,6 @@ void EndpointImpl::doDial(CallId id, const std::string& user, const std::string&
     if (handler_.on_ended) handler_.on_ended(id, why);
   };
   if (!binding) return fail(shutting_down_ ? "shutdown" : "failed:404");
-  auto call = std::make_unique<Call>();
-  call->ep = this;
-  call->id = id;
-  call->outgoing = true;
-  if (!openMedia(*call)) return fail("failed:503");
-  mbuf* desc = nullptr;
-  if (encodeSdp(*call, &desc, true) != 0) return fail("failed:500");
-
   // A phone behind NAT registers a private contact it cannot be reached at:
   // when the contact's IP is not the IP the REGISTER came from, route the
   // INVITE to that source (as registrars with NAT handling do).
@@ -252,18 +244,32 @@ void EndpointImpl::doDial(CallId id, const std::string& user, const std::string&
       (!contact_is_ip || !sa_cmp(&contact_addr, &source_addr, SA_ADDR))) {
     route = "sip:" + binding->source + ";lr";
   }
+  connectOut(id, binding->contact, route, caller_number, caller_display);
+}
+
+void EndpointImpl::connectOut(CallId id, const std::string& target, const std::string& route,
+                              const std::string& caller_number, const std::string& caller_display) {
+  auto fail = [&](const std::string& why) {
+    if (handler_.on_ended) handler_.on_ended(id, why);
+  };
+  auto call = std::make_unique<Call>();
+  call->ep = this;
+  call->id = id;
+  call->outgoing = true;
+  if (!openMedia(*call)) return fail("failed:503");
+  mbuf* desc = nullptr;
+  if (encodeSdp(*call, &desc, true) != 0) return fail("failed:500");
   const char* routev[1] = {route.c_str()};
   const std::string from_uri = "sip:" + safeUser(caller_number) + "@" + local_host_;
   const std::string display = safeDisplay(caller_display);
   const int err =
-      sipsess_connect(&call->sess, sess_sock_, binding->contact.c_str(),
-                      display.empty() ? nullptr : display.c_str(), from_uri.c_str(), kContactUser,
-                      route.empty() ? nullptr : routev, route.empty() ? 0 : 1, kSdpType, desc,
-                      nullptr, nullptr, false, onOffer, onAnswer, onProgress, onEstablished, onInfo,
+      sipsess_connect(&call->sess, sess_sock_, target.c_str(), display.empty() ? nullptr : display.c_str(),
+                      from_uri.c_str(), kContactUser, route.empty() ? nullptr : routev, route.empty() ? 0 : 1,
+                      kSdpType, desc, nullptr, nullptr, false, onOffer, onAnswer, onProgress, onEstablished, onInfo,
                       nullptr, onClose, call.get(), "%s", kAllow);
   mem_deref(desc);
   if (err) {
-    warn("sipsess_connect to " + binding->contact + " failed: " + std::strerror(err));
+    warn("sipsess_connect to " + target + " failed: " + std::strerror(err));
     return fail("failed:500");
   }
   calls_.emplace(id, std::move(call));

@@ -2,6 +2,8 @@
 // public method hands a closure to the SIP thread (post) and returns; the
 // closure looks the call up again, so a call that ended meanwhile is simply
 // not found.
+#include <algorithm>
+#include <cctype>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -293,6 +295,26 @@ CallId EndpointImpl::dial(const std::string& user, const std::string& caller_num
   const CallId id = next_call_id_++;
   post([this, id, user, caller_number, caller_display] {
     doDial(id, user, caller_number, caller_display);
+  });
+  return id;
+}
+
+CallId EndpointImpl::dialOut(const std::string& number, const std::string& trunk, const std::string& caller_number,
+                             const std::string& caller_display) {
+  const CallId id = next_call_id_++;
+  post([this, id, number, trunk, caller_number, caller_display] {
+    ++counters_.calls_total;
+    // A number is what ends up in a request URI: only digits, an optional +.
+    const std::size_t start = !number.empty() && number[0] == '+' ? 1 : 0;
+    const std::size_t digits = number.size() - start;
+    const bool valid = digits >= 3 && digits <= 15 &&
+                       std::all_of(number.begin() + start, number.end(),
+                                   [](unsigned char ch) { return std::isdigit(ch) != 0; });
+    if (shutting_down_ || !valid || trunk.empty()) {
+      if (handler_.on_ended) handler_.on_ended(id, shutting_down_ ? "shutdown" : "failed:484");
+      return;
+    }
+    connectOut(id, "sip:" + number + "@" + trunk, "", caller_number, caller_display);
   });
   return id;
 }

@@ -146,6 +146,12 @@ class Endpoint {
   // on_ended follow; not registered: on_ended(id, "failed:404").
   virtual CallId dial(const std::string& user, const std::string& caller_number,
                       const std::string& caller_display) = 0;
+  // Calls a number through the carrier's trunk (an INVITE to
+  // sip:<number>@<trunk>, trunk = "host:port"), presenting `caller_number`
+  // (the hotline). Same callbacks as dial(); a number that is not digits
+  // (an optional leading +) ends at once with on_ended(id, "failed:484").
+  virtual CallId dialOut(const std::string& number, const std::string& trunk, const std::string& caller_number,
+                         const std::string& caller_display) = 0;
   // Connects two answered calls' media both ways (stops playback on both);
   // with record_path, writes a stereo 8 kHz 16-bit WAV (left: a, right: b)
   // until either ends; its length is the bridged wall time (silence where no

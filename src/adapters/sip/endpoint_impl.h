@@ -128,6 +128,8 @@ class EndpointImpl final : public Endpoint {
   void stopPlayback(CallId call) override;
   CallId dial(const std::string& user, const std::string& caller_number,
               const std::string& caller_display) override;
+  CallId dialOut(const std::string& number, const std::string& trunk, const std::string& caller_number,
+                 const std::string& caller_display) override;
   void bridge(CallId a, CallId b, const std::string& record_path) override;
   void unbridge(CallId call) override;
   void hangup(CallId call) override;
@@ -180,6 +182,9 @@ class EndpointImpl final : public Endpoint {
   void doRing(Call& call);
   void doAnswer(Call& call);
   void doReject(Call& call, int status, const std::string& reason);
+  // INVITE to `target` (request URI), optionally through `route`.
+  void connectOut(CallId id, const std::string& target, const std::string& route, const std::string& caller_number,
+                  const std::string& caller_display);
   void doDial(CallId id, const std::string& user, const std::string& caller_number,
               const std::string& caller_display);
   void doHangup(Call& call, const std::string& why);

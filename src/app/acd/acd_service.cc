@@ -75,6 +75,7 @@ core::routing::Config defaultAcdConfig() {
   callback.media = Media::callback;
   QueueConfig zalo;
   zalo.id = "zalo";
+  zalo.skills = {{kFrontDeskSkill, 1}};
   zalo.media = Media::chat;
   zalo.priority = 1;
   zalo.wrap_up = 10000;
@@ -82,6 +83,7 @@ core::routing::Config defaultAcdConfig() {
   facebook.id = "facebook";
   QueueConfig email;
   email.id = "email";
+  email.skills = {{kFrontDeskSkill, 1}};
   email.media = Media::email;
   email.priority = 0;
   email.wrap_up = 0;

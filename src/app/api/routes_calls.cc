@@ -43,7 +43,8 @@ json callView(const CallRecord& c, bool masked) {
           {"keyed_id", masked ? maskCitizenId(c.keyed_id) : c.keyed_id},
           {"keyed_verified", c.keyed_verified},
           {"callback_number", masked ? maskPhone(c.callback_number) : c.callback_number},
-          {"transferred_to", c.transferred_to}};
+          {"transferred_to", c.transferred_to},
+          {"direction", c.direction}};
 }
 
 core::Error callNotFound() {

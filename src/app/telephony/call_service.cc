@@ -630,6 +630,7 @@ json CallService::earlierCases(const std::string& caller) {
 }
 
 void CallService::onAnswered(sip::CallId leg) {
+  if (outboundAnswered(leg)) return;
   sip::CallId caller = 0;
   bool transfer_answered = false, pool_answered = false;
   std::string contact, agent, recording;
@@ -735,6 +736,7 @@ void CallService::openCaseForAnsweredCall(sip::CallId id) {
 }
 
 void CallService::onEnded(sip::CallId id, const std::string& why) {
+  if (outboundEnded(id, why)) return;
   // An agent's leg ending.
   sip::CallId caller = 0;
   std::string contact, agent, failed_target;
@@ -1106,6 +1108,7 @@ void CallService::timerLoop() {
     for (auto& [id, cmds] : work) run(id, std::move(cmds));
     for (std::size_t i = 0; i < announce_ids.size(); ++i) announce(announce_ids[i], announce_contacts[i]);
     for (auto id : max_waited) callbackFromQueue(id, "queue_max_wait");
+    outboundTimeouts(now);
     lock.lock();
   }
 }

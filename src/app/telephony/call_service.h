@@ -38,6 +38,7 @@ class AcdService;
 struct TelephonyOptions {
   std::string sip_listen;  // "" = telephony off
   std::string hotline = "19000368";
+  std::string outbound_trunk;   // "host:port" for calling citizens back; "" = none
   std::vector<std::string> trunk_allow = {"127.0.0.0/8", "::1/128"};
   std::string rtp_address = "127.0.0.1";
   int rtp_port_min = 20000;
@@ -48,6 +49,7 @@ struct TelephonyOptions {
   int recording_retention_days = 90;
   int announce_every_s = 30;    // position and estimated wait while queued
   int transfer_ring_s = 20;     // a blind transfer's target rings this long, then the caller is back
+  int callback_ring_s = 30;     // a citizen called back rings this long
   std::string queue = "hotline";  // the routing engine's queue for calls (defaultAcdConfig)
   // Per queue: after this long waiting (ms) the caller is booked for a
   // callback (keeping their place) and hears so; absent = wait for ever.
@@ -83,10 +85,15 @@ class CallService {
   bool phoneRegistered(const std::string& extension);
 
   // A callback's turn came: the engine offered it to `agent`, whose desk got
-  // "callback.offered". accept: the agent calls the citizen back (busy, the
-  // callback case assigned to them); decline: the engine offers it to the next
-  // agent; done: called back, the agent goes to wrap-up. Errors:
-  // callback_not_offered (not offered to this agent, or withdrawn), invalid_action.
+  // "callback.offered". accept: the agent takes it (busy, the callback case
+  // assigned to them) and, with an outbound trunk and the agent's phone
+  // registered, tongdai calls: the agent's phone first, then the citizen,
+  // bridged and recorded (an answered call back ends the callback); dial:
+  // call again after "callback.unreached"; decline: the engine offers it to
+  // the next agent; done: called back (by other means), the agent goes to
+  // wrap-up. Errors: callback_not_offered (not offered to this agent, or
+  // withdrawn), callback_accepted, callback_not_accepted, callback_dialling,
+  // no_outbound_trunk, phone_not_registered, invalid_action.
   core::Result<nlohmann::json> callbackAction(const std::string& agent, const std::string& contact,
                                               const std::string& action);
 
@@ -126,6 +133,11 @@ class CallService {
   void offerNotOnLine(const std::string& contact, const std::string& agent);
   void callbackWithdrawn(const std::string& contact);
   void assignCallbackCase(std::int64_t case_id, const std::string& agent);
+  core::Status dialCallback(const std::string& agent, const std::string& contact);
+  // Endpoint events of a callback call's legs; false if `leg` is no such leg.
+  bool outboundAnswered(sip::CallId leg);
+  bool outboundEnded(sip::CallId leg, const std::string& why);
+  void outboundTimeouts(std::int64_t now);
   std::optional<PendingCallback> recallCallback(const std::string& contact);
   nlohmann::json earlierCases(const std::string& caller);
   void finish(sip::CallId id, const std::string& why);
@@ -171,6 +183,8 @@ class CallService {
   std::map<std::string, sip::CallId> by_contact_;       // routing contact id -> caller leg
   std::map<std::string, bool> registered_;              // extension -> phone registered
   std::map<std::string, PendingCallback> callbacks_;  // by routing contact id
+  struct Outbound;
+  std::map<sip::CallId, std::shared_ptr<Outbound>> outbound_;  // callback calls, by either leg
   std::condition_variable cv_;
   bool stopping_ = false;
   std::thread timer_;

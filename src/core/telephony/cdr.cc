@@ -23,7 +23,8 @@ std::string toJson(const CallRecord& c) {
                       {"keyed_verified", c.keyed_verified},
                       {"callback_number", c.callback_number},
                       {"transferred_to", c.transferred_to},
-                      {"contact", c.contact}};
+                      {"contact", c.contact},
+                      {"direction", c.direction}};
   return j.dump();
 }
 
@@ -55,6 +56,7 @@ CallRecord callFromJson(std::int64_t id, const std::string& text) {
   c.callback_number = str("callback_number");
   c.transferred_to = str("transferred_to");
   c.contact = str("contact");
+  if (auto d = str("direction"); !d.empty()) c.direction = d;
   return c;
 }
 

@@ -10,7 +10,8 @@ namespace tongdai::core::telephony {
 
 // How a call ended, for reports: answered, abandoned_ivr, abandoned_queue,
 // callback (left a callback request), out_of_hours, self_service (status
-// heard, hung up without an agent), failed (refused or lost), "" while live.
+// heard, hung up without an agent), failed (refused or lost), "" while live;
+// for an outbound callback: answered or unreached.
 struct CallRecord {
   std::int64_t id = 0;
   std::string caller;            // the number the trunk presented, as given
@@ -32,6 +33,7 @@ struct CallRecord {
   std::string callback_number;   // confirmed by keypad, for callbacks
   std::string transferred_to;    // extension the agent transferred the call to, if any
   std::string contact;           // the routing engine's id (a callback keeps it until called back)
+  std::string direction = "inbound";  // "outbound": tongdai called a citizen back
 };
 
 std::string toJson(const CallRecord& c);
