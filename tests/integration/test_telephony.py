@@ -4,6 +4,7 @@ pcaps) and as the agents' desk phones (register with digest, answer), checked
 through the CDRs, cases, recordings and the audit log over the HTTP API.
 """
 
+import glob
 import json
 import os
 import shutil
@@ -406,6 +407,27 @@ class Telephony(TelephonyBase):
         self.assertEqual(cdr["disposition"], "abandoned_queue")
         with self.assertRaises(OSError):  # socket.timeout: no offer reached the officer
             officer_ws.recv_json_until(lambda m: m.get("type") == "call.offered", timeout=0.5)
+
+    def test_hold_pressed_on_the_agents_phone(self):
+        phone = self.register_phone("tdv20", scenario="uas_agent_hold.xml")
+        op = self.agent_ready("tdv20")
+        status, _, _, ws = WebSocket.connect(self.srv.port, session=op.session)
+        self.addCleanup(ws.close)
+        caller = self.caller("0", '  <pause milliseconds="7000"/>\n' + CALLER_BYE, caller="0912000246")
+        ws.recv_json_until(lambda m: m.get("type") == "call.answered", timeout=20)
+        # The phone's re-INVITEs (sendonly, then sendrecv) reach the desk as hold and resume.
+        try:
+            held = ws.recv_json_until(lambda m: m.get("type") == "call.hold", timeout=10)
+        except OSError:
+            phone.kill()
+            errs = "".join(open(f, errors="replace").read()[-1500:] for f in glob.glob(self.tmp + "/*.err"))
+            self.fail("no hold from the phone; phone: %s\nserver log:\n%s" % (errs, self.srv.log()[-2500:]))
+        resumed = ws.recv_json_until(lambda m: m.get("type") == "call.hold", timeout=10)
+        self.assertEqual((held["on"], resumed["on"]), (True, False))
+        self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace"))
+        self.assertEqual(phone.wait(30), 0, phone.stderr.read().decode(errors="replace"))
+        cdr = self.wait_call(lambda c: c["caller"].endswith("246") and c["ended_at"])
+        self.assertEqual((cdr["agent"], cdr["disposition"]), ("tdv20", "answered"))
 
     def test_caller_who_hangs_up_in_queue_is_an_abandon(self):
         # Nobody is ready for this queue position long enough: the caller leaves after 3 s.

@@ -103,6 +103,9 @@ struct Handler {
   // answer), "ack_timeout" (our 200 was never ACKed), "rtp_timeout",
   // "peer_ended" (the bridged leg ended first), "shutdown" (stop()).
   std::function<void(CallId, const std::string& why)> on_ended;
+  // An answered call's phone put it on hold (re-INVITE with sendonly or
+  // inactive) or took it off hold.
+  std::function<void(CallId, bool on_hold)> on_hold;
   // Optional: things worth a log line (a prompt that cannot be read, no free
   // RTP port...). Without it they go to stderr.
   std::function<void(const std::string&)> on_warning;

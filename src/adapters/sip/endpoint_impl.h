@@ -90,6 +90,7 @@ struct Call {
   bool have_remote = false;
   bool got_rtp = false;
   bool remote_sends = true;  // false when its SDP says recvonly/inactive: no RTP to expect
+  bool remote_holds = false;  // its SDP says sendonly/inactive: it put us on hold
   bool alaw = true;          // codec we send (and expect)
   int telev_pt = kPtTelephoneEvent;
   std::uint32_t tx_ts = 0;

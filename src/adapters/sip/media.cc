@@ -131,9 +131,18 @@ bool EndpointImpl::applyRemoteSdp(Call& call, mbuf* body, bool offer) {
   const sa* raddr = sdp_media_raddr(call.sdpm);
   call.have_remote = raddr && sa_isset(raddr, SA_ALL);
   if (call.have_remote) call.remote = *raddr;
-  const bool sends = (sdp_media_rdir(call.sdpm) & SDP_SENDONLY) != 0;
+  // libre gives the remote's direction from our side: its a=sendonly is our
+  // SDP_RECVONLY (verified on libre 1.1: a phone's hold re-INVITE reads 1).
+  const enum sdp_dir rdir = sdp_media_rdir(call.sdpm);
+  const bool sends = (rdir & SDP_RECVONLY) != 0;
   if (sends && !call.remote_sends) call.last_rx_ms = nowMs();  // resumed: restart the clock
   call.remote_sends = sends;
+  // A phone's hold button: a re-INVITE saying it will not receive.
+  const bool holds = (rdir & SDP_SENDONLY) == 0;
+  if (offer && call.state == CallState::kAnswered && holds != call.remote_holds && handler_.on_hold) {
+    handler_.on_hold(call.id, holds);
+  }
+  call.remote_holds = holds;
   return true;
 }
 

@@ -132,6 +132,7 @@ std::string CallService::start() {
   h.on_ringing = [](sip::CallId) {};
   h.on_answered = [this](sip::CallId leg) { onAnswered(leg); };
   h.on_ended = [this](sip::CallId id, const std::string& why) { onEnded(id, why); };
+  h.on_hold = [this](sip::CallId leg, bool on) { onPhoneHold(leg, on); };
   auto started = sip::Endpoint::start(eo, h);
   if (!started.ok()) return started.error().message_en;
   endpoint_ = std::move(started).value();
@@ -169,6 +170,7 @@ core::Status CallService::hold(const std::string& agent, bool on) {
   // While a bridged leg plays, the bridge mutes its peer towards it: music on hold.
   if (on) endpoint_->play(caller, {promptPath("moh")}, true);
   else endpoint_->stopPlayback(caller);
+  ctx_.publishTo(agent, {{"type", "call.hold"}, {"agent", agent}, {"on", on}});
   return core::Status::Ok();
 }
 
@@ -176,6 +178,26 @@ bool CallService::phoneRegistered(const std::string& extension) {
   std::lock_guard lock(mutex_);
   auto it = registered_.find(extension);
   return it != registered_.end() && it->second;
+}
+
+// The agent's own phone pressed hold (or resume): the caller hears music, as
+// with the desk's hold button; the desk is told.
+void CallService::onPhoneHold(sip::CallId leg, bool on) {
+  sip::CallId caller = 0;
+  std::string agent;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = agent_legs_.find(leg);
+    if (it == agent_legs_.end()) return;
+    auto call = calls_.find(it->second);
+    if (call == calls_.end() || call->second->phase != Call::Phase::connected || call->second->agent_leg != leg) return;
+    caller = it->second;
+    agent = call->second->agent;
+  }
+  spdlog::info("call on {}'s phone: {} from the phone", agent, on ? "hold" : "resume");
+  if (on) endpoint_->play(caller, {promptPath("moh")}, true);
+  else endpoint_->stopPlayback(caller);
+  ctx_.publishTo(agent, {{"type", "call.hold"}, {"agent", agent}, {"on", on}});
 }
 
 core::Status CallService::transfer(const std::string& agent, const std::string& target) {

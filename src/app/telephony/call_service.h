@@ -114,6 +114,7 @@ class CallService {
   void onPlayDone(sip::CallId id, std::uint64_t play);
   void onAnswered(sip::CallId leg);
   void onEnded(sip::CallId id, const std::string& why);
+  void onPhoneHold(sip::CallId leg, bool on);
   // Routing decisions.
   void onDecisions(const std::vector<core::routing::Decision>& ds);
   void timerLoop();
