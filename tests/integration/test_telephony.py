@@ -157,9 +157,9 @@ class TelephonyBase(ServerTestCase):
         self.addCleanup(lambda: proc.poll() is None and proc.kill())
         return proc, port
 
-    def register_phone(self, login, password=SIP_PASSWORD, scenario="uas_agent.xml"):
+    def register_phone(self, login, password=SIP_PASSWORD, scenario="uas_agent.xml", extra=()):
         """An agent's desk phone: a UAS (answering by default), registered for `login`."""
-        uas, uas_port = self.sipp(os.path.join(SIP_DIR, scenario), [], timeout=90)
+        uas, uas_port = self.sipp(os.path.join(SIP_DIR, scenario), list(extra), timeout=90)
         reg, _ = self.sipp(os.path.join(SIP_DIR, "register.xml"),
                            ["-s", login, "-au", login, "-ap", password, "-key", "contact_port", str(uas_port)])
         self.assertEqual(reg.wait(20), 0, "REGISTER failed: %s" % reg.stderr.read().decode(errors="replace"))
@@ -428,6 +428,18 @@ class Telephony(TelephonyBase):
         self.assertEqual(phone.wait(30), 0, phone.stderr.read().decode(errors="replace"))
         cdr = self.wait_call(lambda c: c["caller"].endswith("246") and c["ended_at"])
         self.assertEqual((cdr["agent"], cdr["disposition"]), ("tdv20", "answered"))
+
+    def test_transfer_pressed_on_the_agents_phone(self):
+        first = self.register_phone("tdv08", scenario="uas_agent_refer.xml", extra=["-key", "target", "tdv09"])
+        self.agent_ready("tdv08")
+        second = self.register_phone("tdv09")
+        caller = self.caller("0", '  <pause milliseconds="8000"/>\n' + CALLER_BYE, caller="0912000135")
+        # The phone's REFER (202) moves the caller to tdv09; tdv08's phone gets its BYE.
+        self.assertEqual(first.wait(30), 0, first.stderr.read().decode(errors="replace"))
+        self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace"))
+        self.assertEqual(second.wait(30), 0, second.stderr.read().decode(errors="replace"))
+        cdr = self.wait_call(lambda c: c["caller"].endswith("135") and c["ended_at"])
+        self.assertEqual((cdr["agent"], cdr["transferred_to"], cdr["disposition"]), ("tdv08", "tdv09", "answered"))
 
     def test_caller_who_hangs_up_in_queue_is_an_abandon(self):
         # Nobody is ready for this queue position long enough: the caller leaves after 3 s.

@@ -9,7 +9,7 @@
 namespace tongdai::sip::detail {
 namespace {
 
-constexpr char kAllow[] = "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REGISTER\r\n";
+constexpr char kAllow[] = "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REFER, REGISTER\r\n";
 constexpr char kContactUser[] = "tongdai";
 constexpr char kSdpType[] = "application/sdp";
 
@@ -266,7 +266,7 @@ void EndpointImpl::connectOut(CallId id, const std::string& target, const std::s
       sipsess_connect(&call->sess, sess_sock_, target.c_str(), display.empty() ? nullptr : display.c_str(),
                       from_uri.c_str(), kContactUser, route.empty() ? nullptr : routev, route.empty() ? 0 : 1,
                       kSdpType, desc, nullptr, nullptr, false, onOffer, onAnswer, onProgress, onEstablished, onInfo,
-                      nullptr, onClose, call.get(), "%s", kAllow);
+                      onRefer, onClose, call.get(), "%s", kAllow);
   mem_deref(desc);
   if (err) {
     warn("sipsess_connect to " + target + " failed: " + std::strerror(err));
@@ -322,6 +322,29 @@ void EndpointImpl::onInfo(struct sip* sip, const sip_msg* msg, void* arg) {
   sip_treply(nullptr, sip, msg, 200, "OK");
   const char digit = infoDigit(msg);
   if (digit && !call.ended) call.ep->reportDigit(call, digit);
+}
+
+// A phone's transfer button (blind transfer, RFC 3515): Refer-To names the
+// extension. We accept and do the transfer ourselves as a B2BUA; the phone's
+// leg is released when the target answers (our BYE ends its implicit
+// subscription, so no NOTIFY is sent).
+void EndpointImpl::onRefer(struct sip* sip, const sip_msg* msg, void* arg) {
+  Call& call = callOf(arg);
+  const sip_hdr* hdr = sip_msg_hdr(msg, SIP_HDR_REFER_TO);
+  std::string target;
+  sip_addr addr{};
+  if (hdr && sip_addr_decode(&addr, &hdr->val) == 0 && pl_isset(&addr.uri.user)) {
+    target.assign(addr.uri.user.p, addr.uri.user.l);
+  }
+  if (call.ended || target.empty() || !call.ep->handler_.on_refer) {
+    sip_treply(nullptr, sip, msg, 400, "Bad Refer-To");
+    return;
+  }
+  if (!call.ep->handler_.on_refer(call.id, safeUser(target))) {
+    sip_treply(nullptr, sip, msg, 403, "Forbidden");
+    return;
+  }
+  sip_treply(nullptr, sip, msg, 202, "Accepted");
 }
 
 void EndpointImpl::onClose(int err, const sip_msg* msg, void* arg) {

@@ -106,6 +106,10 @@ struct Handler {
   // An answered call's phone put it on hold (re-INVITE with sendonly or
   // inactive) or took it off hold.
   std::function<void(CallId, bool on_hold)> on_hold;
+  // An answered call's phone asked for a blind transfer (REFER) to the
+  // extension `target` (the user part of Refer-To). Called on the SIP
+  // thread: true = started (answered 202), false = refused (403).
+  std::function<bool(CallId, const std::string& target)> on_refer;
   // Optional: things worth a log line (a prompt that cannot be read, no free
   // RTP port...). Without it they go to stderr.
   std::function<void(const std::string&)> on_warning;

@@ -178,6 +178,7 @@ class EndpointImpl final : public Endpoint {
   static void onProgress(const sip_msg* msg, void* arg);
   static void onEstablished(const sip_msg* msg, void* arg);
   static void onInfo(struct sip* sip, const sip_msg* msg, void* arg);
+  static void onRefer(struct sip* sip, const sip_msg* msg, void* arg);
   static void onClose(int err, const sip_msg* msg, void* arg);
   bool acceptSession(Call& call, std::uint16_t scode, const char* reason, mbuf* desc);
   void doRing(Call& call);

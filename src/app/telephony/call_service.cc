@@ -133,6 +133,7 @@ std::string CallService::start() {
   h.on_answered = [this](sip::CallId leg) { onAnswered(leg); };
   h.on_ended = [this](sip::CallId id, const std::string& why) { onEnded(id, why); };
   h.on_hold = [this](sip::CallId leg, bool on) { onPhoneHold(leg, on); };
+  h.on_refer = [this](sip::CallId leg, const std::string& target) { return onPhoneTransfer(leg, target); };
   auto started = sip::Endpoint::start(eo, h);
   if (!started.ok()) return started.error().message_en;
   endpoint_ = std::move(started).value();
@@ -198,6 +199,27 @@ void CallService::onPhoneHold(sip::CallId leg, bool on) {
   if (on) endpoint_->play(caller, {promptPath("moh")}, true);
   else endpoint_->stopPlayback(caller);
   ctx_.publishTo(agent, {{"type", "call.hold"}, {"agent", agent}, {"on", on}});
+}
+
+// The agent's own phone's transfer button (REFER): the same blind transfer
+// as the desk's, to an extension or (Refer-To: sip:officers@…) the pool.
+bool CallService::onPhoneTransfer(sip::CallId leg, const std::string& target) {
+  std::string agent;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = agent_legs_.find(leg);
+    if (it == agent_legs_.end()) return false;
+    auto call = calls_.find(it->second);
+    if (call == calls_.end() || call->second->phase != Call::Phase::connected || call->second->agent_leg != leg) {
+      return false;
+    }
+    agent = call->second->agent;
+  }
+  auto st = transfer(agent, target);
+  spdlog::info("call on {}'s phone: transfer to {} from the phone: {}", agent, target,
+               st.ok() ? "started" : st.error().code);
+  if (!st.ok()) ctx_.publishTo(agent, {{"type", "call.transfer_failed"}, {"agent", agent}, {"to", target}});
+  return st.ok();
 }
 
 core::Status CallService::transfer(const std::string& agent, const std::string& target) {

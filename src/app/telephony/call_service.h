@@ -115,6 +115,7 @@ class CallService {
   void onAnswered(sip::CallId leg);
   void onEnded(sip::CallId id, const std::string& why);
   void onPhoneHold(sip::CallId leg, bool on);
+  bool onPhoneTransfer(sip::CallId leg, const std::string& target);
   // Routing decisions.
   void onDecisions(const std::vector<core::routing::Decision>& ds);
   void timerLoop();
