@@ -22,7 +22,7 @@ build: deps
 run: build
 	@if [ ! -f $(DATA)/tongdai.db ] || [ ! -f $(DATA)/registry.db ]; then $(BUILD)/tongdai demo --data $(DATA); \
 	else echo "Kho dữ liệu đã có: $(DATA). Tài khoản mẫu: quantri, giamsat, tdv01…tdv20, cbnv01…cbnv20; mật khẩu demo-tongdai-2026"; fi
-	@echo "Mở http://$(LISTEN) — dừng bằng Ctrl+C. Tổng đài SIP: sip:19000368@$(SIP) (máy nhánh = tên đăng nhập tdv01…, mật khẩu SIP demo-sip-2026)"
+	@echo "Mở http://$(LISTEN) — dừng bằng Ctrl+C. Tổng đài SIP: sip:19000368@$(SIP) (máy nhánh = tên đăng nhập tdv01…, cbnv01…, mật khẩu SIP demo-sip-2026)"
 	$(BUILD)/tongdai serve --data $(DATA) --listen $(LISTEN) --sip $(SIP)
 
 # Install, build, run every test (unit, adapter, integration over real HTTP).
