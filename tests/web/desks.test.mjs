@@ -148,7 +148,15 @@ async function registerPhone(login, ringMs) {
   const ringing = xml.replace('<pause milliseconds="200"/>', `<pause milliseconds="${ringMs}"/>`);
   const scenario = path.join(dataDir, `uas-${login}.xml`);
   fs.writeFileSync(scenario, ringing);
-  const uas = await sipp(scenario, [], 120);
+  return registerUas(login, await sipp(scenario, [], 120));
+}
+
+/** A desk phone that is busy: it answers one call with 486 Busy Here. */
+async function registerBusyPhone(login) {
+  return registerUas(login, await sipp(path.join(SIP_DIR, 'uas_busy.xml'), [], 60));
+}
+
+async function registerUas(login, uas) {
   const reg = await sipp(path.join(SIP_DIR, 'register.xml'),
     ['-s', login, '-au', login, '-ap', SIP_PASSWORD, '-key', 'contact_port', String(uas.port)], 20);
   const r = await reg.done;
@@ -156,8 +164,12 @@ async function registerPhone(login, ringMs) {
   return uas;
 }
 
-/** The caller: a trunk call to 19000368 that presses `keys` (RFC 4733), talks for `talkMs`, hangs up. */
-async function callHotline({ caller, keys, talkMs }) {
+/**
+ * The caller: a trunk call to 19000368 that presses `keys` (RFC 4733), talks for `talkMs`, hangs up.
+ * With `thenKeys`: after `keys`, `pauseMs` in the queue, then presses those (e.g. 1: call me back).
+ * With `waitForBye`: it does not hang up but waits for tongdai to (and answers its BYE).
+ */
+async function callHotline({ caller, keys, talkMs = 0, pauseMs = 0, thenKeys = '', waitForBye = false }) {
   const from = `"Cong Dan" <sip:${caller}@[local_ip]:[local_port]>;tag=[pid]uac[call_number]`;
   const head = (method, cseq) => `      ${method} SIP/2.0
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
@@ -167,9 +179,27 @@ async function callHotline({ caller, keys, talkMs }) {
       CSeq: ${cseq}
       Contact: <sip:${caller}@[local_ip]:[local_port]>
       Max-Forwards: 70`;
-  const press = [...keys].map((k) => `  <nop><action><exec play_pcap_audio="${PCAPS}/dtmf_2833_${{ '#': 'pound', '*': 'star' }[k] || k}.pcap"/></action></nop>
+  const pressKeys = (ks) => [...ks].map((k) => `  <nop><action><exec play_pcap_audio="${PCAPS}/dtmf_2833_${{ '#': 'pound', '*': 'star' }[k] || k}.pcap"/></action></nop>
   <pause milliseconds="350"/>
 `).join('');
+  const press = pressKeys(keys) + (thenKeys ? `  <pause milliseconds="${pauseMs}"/>\n${pressKeys(thenKeys)}` : '');
+  const end = waitForBye
+    ? `  <recv request="BYE"/>
+  <send><![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+  ]]></send>`
+    : `  <pause milliseconds="${talkMs}"/>
+  <send retrans="500"><![CDATA[
+${head('BYE [next_url]', '2 BYE')}
+      Content-Length: 0
+  ]]></send>
+  <recv response="200"/>`;
   const xml = `<?xml version="1.0" encoding="UTF-8" ?>
 <!DOCTYPE scenario SYSTEM "sipp.dtd">
 <scenario name="tongdai web test caller">
@@ -199,12 +229,7 @@ ${head('ACK [next_url]', '1 ACK')}
       Content-Length: 0
   ]]></send>
   <pause milliseconds="1200"/>
-${press}  <pause milliseconds="${talkMs}"/>
-  <send retrans="500"><![CDATA[
-${head('BYE [next_url]', '2 BYE')}
-      Content-Length: 0
-  ]]></send>
-  <recv response="200"/>
+${press}${end}
 </scenario>
 `;
   const scenario = path.join(dataDir, `caller-${caller}.xml`);
@@ -900,6 +925,150 @@ step('the supervisor sees the call in the recent calls, with its recording', asy
   assert.ok(got.size > 8000, `a recording of ${got.size} bytes`);
   assert.ok(await sameDocument(sup), 'the wallboard reloaded');
   assert.deepEqual(await unlabelled(sup), []);
+});
+
+// ---- the officers' pool and callbacks --------------------------------------------------------------
+step('an operator\'s transfer to a busy extension comes back; to the officers\' pool, the officer\'s desk pops it with the case', async () => {
+  const op = pages.operator; // tdv05, on a break since the hotline call
+  const off = pages.officer1; // cbnv02
+  const sup = pages.supervisor;
+  // tdv01 takes a break: the call is for tdv05.
+  await pages.operator1.click('#btn-break');
+  await pages.operator1.waitForSelector('#my-state .ag-not_ready', { timeout: WAIT });
+  const officerPhone = await registerPhone('cbnv02', 3000);
+  await off.waitForSelector('#phone-indicator[data-registered="true"]', { timeout: WAIT });
+  await off.click('#btn-ready');
+  await off.waitForSelector('#my-state .ag-ready', { timeout: WAIT });
+  const opPhone = await registerPhone('tdv05', 200);
+  await op.waitForSelector('#phone-indicator[data-registered="true"]', { timeout: WAIT });
+  // tdv16's phone is registered but busy: a blind transfer to it fails at once.
+  const busyPhone = await registerBusyPhone('tdv16');
+  await op.click('#btn-ready');
+  await op.waitForSelector('#my-state .ag-ready', { timeout: WAIT });
+
+  const caller = await callHotline({ caller: '0912000444', keys: '0', talkMs: 18000 });
+  await op.waitForSelector('#call-connected #call-case[data-case-id]', { timeout: 30000 });
+  const caseId = Number(await op.getAttribute('#call-case', 'data-case-id'));
+
+  // To tdv16: it does not answer, the caller is back with tdv05, who is told so.
+  await op.click('#btn-transfer');
+  await op.check('#transfer-kind-ext');
+  await op.fill('#transfer-ext', 'tdv16');
+  await op.click('#btn-transfer-go');
+  await op.waitForSelector('#call-connected #call-notice:not([hidden])', { timeout: WAIT });
+  assert.equal((await op.textContent('#call-notice')).trim(), 'tdv16 không nghe máy, cuộc gọi đã quay lại với bạn');
+  assert.equal(await op.getAttribute('#call-notice', 'role'), 'alert');
+  assert.equal(await op.getAttribute('#call-connected', 'data-phase'), 'connected');
+  const busy = await busyPhone.done;
+  assert.equal(busy.code, 0, `the busy phone's SIPp failed: ${busy.log}`);
+
+  // To the officers' pool: tdv05 is free at once (after-call work).
+  await op.click('#btn-transfer');
+  await op.check('#transfer-officers');
+  await op.click('#btn-transfer-go');
+  await op.waitForSelector('#call-idle', { timeout: WAIT });
+  await op.waitForSelector('#my-state .ag-wrap_up', { timeout: WAIT });
+  await off.waitForSelector('#call-pop', { timeout: 20000 });
+  assert.equal(await off.getAttribute('#call-pop .call-from', 'data-from'), 'tdv05');
+  assert.equal(Number(await off.getAttribute('#call-pop #call-case', 'data-case-id')), caseId);
+  await shot(off, 'officer-call');
+  await off.waitForSelector('#call-connected', { timeout: 20000 });
+  await off.waitForFunction((id) => { const b = document.querySelector('#officer-case'); return b && !b.hidden && b.querySelector('.case-view h2')?.textContent.includes(`#${id}`); }, caseId, { timeout: WAIT });
+  assert.match(await off.textContent('#call-connected'), /Chuyển từ tdv05/);
+  assert.equal(await off.$('#officer-case #btn-escalate'), null, 'officers do not escalate');
+  await off.click('#btn-hold');
+  await off.waitForSelector('#btn-hold[aria-pressed="true"]', { timeout: WAIT });
+  await off.click('#btn-hold');
+  await off.waitForSelector('#btn-hold[aria-pressed="false"]', { timeout: WAIT });
+  assert.deepEqual(await unlabelled(off), []);
+
+  // The caller hangs up: call.ended brings both desks and the wallboard up to date.
+  const r = await caller.done;
+  assert.equal(r.code, 0, `the caller's SIPp failed: ${r.log}`);
+  await off.waitForSelector('#call-idle', { timeout: WAIT });
+  for (const ph of [officerPhone, opPhone]) { const x = await ph.done; assert.equal(x.code, 0, `a desk phone's SIPp failed: ${x.log}`); }
+  await off.waitForSelector('#officer-case .case-calls li[data-call-id][data-disposition="answered"]', { timeout: WAIT });
+  assert.match(await off.textContent('#officer-case .case-calls'), /chuyển cho cbnv02/);
+  await op.waitForSelector('.case-view .case-calls li[data-call-id][data-disposition="answered"]', { timeout: WAIT });
+  await sup.waitForSelector(`#wb-calls tr[data-case-id="${caseId}"][data-disposition="answered"]`, { timeout: WAIT });
+  assert.match(await sup.textContent(`#wb-calls tr[data-case-id="${caseId}"]`), /tdv05 → cbnv02/);
+});
+
+step('callbacks: two callers press 1 in the queue; one operator declines one and calls the other back, a colleague takes the first', async (t) => {
+  const op = pages.operator; // tdv05, in after-call work
+  const op1 = pages.operator1; // tdv01, on a break
+  const off = pages.officer1; // cbnv02, in after-call work
+  const sup = pages.supervisor;
+  // Nobody ready: the callers wait in the queue.
+  for (const p of [op, off]) {
+    await p.click('#btn-break');
+    await p.waitForSelector('#my-state .ag-not_ready', { timeout: WAIT });
+  }
+  const supApi = await apiSession('giamsat');
+  const free = (await supApi('GET', '/api/v1/acd/agents')).items.filter((a) => ['ready', 'reserved', 'wrap_up'].includes(a.state));
+  assert.deepEqual(free.map((a) => a.agent), [], 'an agent could take the callers');
+
+  // Both press 0 (a call-taker), wait 3 s in the queue, press 1 (call me back); tongdai confirms and hangs up.
+  const numbers = ['0912000654', '0912000655'];
+  const callers = await Promise.all(numbers.map((n) => callHotline({ caller: n, keys: '0', pauseMs: 3000, thenKeys: '1', waitForBye: true })));
+  for (const c of callers) { const x = await c.done; assert.equal(x.code, 0, `a caller's SIPp failed: ${x.log}`); }
+  // Their calls end as "Hẹn gọi lại" on the wallboard, each with its callback case.
+  const rows = `#wb-calls tr[data-disposition="callback"]`;
+  await sup.waitForFunction((sel) => document.querySelectorAll(sel).length >= 2, rows, { timeout: WAIT });
+  const booked = await sup.$$eval(rows, (trs) => trs.map((tr) => ({ text: tr.textContent, caller: tr.cells[1].textContent, caseId: Number(tr.dataset.caseId) })));
+  const caseOf = Object.fromEntries(numbers.map((n) => [n, booked.find((b) => b.caller.endsWith(n.slice(-3)))?.caseId]));
+  for (const n of numbers) assert.ok(caseOf[n] > 0, `no callback case for ${n}: ${JSON.stringify(booked)}`);
+  assert.match(booked[0].text, /Hẹn gọi lại/);
+
+  // tdv05 gets ready: the first callback pops.
+  await op.click('#btn-ready');
+  await op.waitForSelector('#callback-pop [data-number]', { timeout: WAIT });
+  const first = await op.getAttribute('#callback-pop [data-number]', 'data-number');
+  assert.ok(numbers.includes(first), first);
+  const second = numbers.find((n) => n !== first);
+  assert.equal(await op.getAttribute('#callback-pop', 'role'), 'alert');
+  const pop = await op.textContent('#callback-pop');
+  assert.match(pop, /Yêu cầu gọi lại/);
+  assert.match(pop, /Yêu cầu lúc\s*\d{2}:\d{2}/);
+  assert.equal(Number(await op.getAttribute('#callback-pop #callback-case', 'data-case-id')), caseOf[first]);
+  assert.equal((await op.textContent('#btn-callback-accept')).trim(), 'Nhận gọi lại');
+  await op.waitForSelector('#my-state .ag-reserved', { timeout: WAIT });
+
+  // Declined: the engine offers tdv05 the other one at once.
+  await op.click('#btn-callback-decline');
+  await op.waitForSelector(`#callback-pop [data-number="${second}"]`, { timeout: WAIT });
+
+  // Accepted: busy, the number large, the case opened and now tdv05's.
+  await op.click('#btn-callback-accept');
+  await op.waitForSelector(`#callback-accepted .callback-number [data-number="${second}"]`, { timeout: WAIT });
+  await op.waitForSelector('#my-state .ag-busy', { timeout: WAIT });
+  assert.equal(await op.$('#callback-pop'), null);
+  assert.match(await op.textContent('#callback-accepted'), /Hãy gọi lại số này bằng điện thoại bàn của bạn/);
+  await op.waitForFunction((id) => { const tab = document.querySelector('#tab-case'); return !tab.hidden && tab.getAttribute('aria-selected') === 'true' && tab.textContent.includes(`#${id}`); },
+    caseOf[second], { timeout: WAIT });
+  assert.ok((await op.textContent('.case-view .facts')).includes(second.slice(1)), 'the case has the number to call');
+  await op.waitForSelector(`#my-queue [data-case-id="${caseOf[second]}"]`, { timeout: WAIT });
+  assert.deepEqual(await unlabelled(op), []);
+  await shot(op, 'operator-callback');
+
+  // Called back: after-call work, the panel idle again.
+  await op.click('#btn-callback-done');
+  await op.waitForSelector('#my-state .ag-wrap_up', { timeout: WAIT });
+  await op.waitForSelector('#call-idle #call-note', { timeout: WAIT });
+  assert.match(await op.textContent('#call-note'), new RegExp(`Đã gọi lại số ${second}`));
+  assert.equal(await op.$('#callback-accepted'), null);
+
+  // The declined one goes to the next agent who gets ready.
+  await op1.click('#btn-ready');
+  await op1.waitForSelector(`#callback-pop [data-number="${first}"]`, { timeout: WAIT });
+  await op1.click('#btn-callback-accept');
+  await op1.waitForSelector('#my-state .ag-busy', { timeout: WAIT });
+  await op1.waitForFunction((id) => document.querySelector('#tab-case')?.textContent.includes(`#${id}`), caseOf[first], { timeout: WAIT });
+  await op1.click('#btn-callback-done');
+  await op1.waitForSelector('#my-state .ag-wrap_up', { timeout: WAIT });
+  await op1.waitForSelector('#call-idle', { timeout: WAIT });
+  t.diagnostic(`callbacks ${caseOf[first]} and ${caseOf[second]} called back`);
+  await sup.waitForSelector('#wb-agents tr[data-agent="tdv01"] .ag-wrap_up', { timeout: WAIT });
 });
 
 step('the wallboard reconnects by itself after a server restart', async () => {

@@ -88,8 +88,10 @@ export function createCaseView({ onChanged, user }) {
   }
 
   // ---- the calls behind the case ------------------------------------------------------
-  // Its own box, redrawn alone: a call still going is fetched again on the
-  // clock (tick) without redrawing the forms of the case around it.
+  // Its own box, redrawn alone, without redrawing the forms of the case
+  // around it: the desks call refreshCalls() when call.ended says a call of
+  // this case has its final record; a call still going that someone else
+  // handles (no call.ended here) is fetched again on the clock (tick).
   const callsBox = h('section', { class: 'case-calls', 'aria-label': t('calls.title') });
   let calls = { caseId: null, items: [], at: 0 };
   const isSupervisor = () => !!user && user.role === 'supervisor';
@@ -99,20 +101,14 @@ export function createCaseView({ onChanged, user }) {
     else if (calls.caseId !== caseId) calls = { caseId, items: [], at: Date.now() };
     drawCalls();
   }
-  // settle: a call of this case just ended, and its record is written a
-  // moment after the desk hears of it: ask again (a few times, further apart)
-  // until no call of the case is still going.
-  let settleTimer = 0;
-  async function refreshCalls({ settle = false } = {}, attempt = 0) {
-    clearTimeout(settleTimer);
+  let callsSeq = 0; // the latest read wins
+  async function refreshCalls() {
     if (!current) return;
     const id = current.c.id;
+    const my = ++callsSeq;
     const r = await get(`/api/v1/cases/${id}/calls`).catch(() => null);
-    if (!current || current.c.id !== id) return;
+    if (my !== callsSeq || !current || current.c.id !== id) return;
     setCalls(id, r);
-    if (settle && attempt < 4 && calls.items.some((k) => !k.ended_at)) {
-      settleTimer = setTimeout(() => refreshCalls({ settle }, attempt + 1), 400 * 2 ** attempt);
-    }
   }
 
   function drawCalls() {
@@ -125,6 +121,7 @@ export function createCaseView({ onChanged, user }) {
         h('div', { class: 'cr-line' },
           h('span', { class: 'cr-when' }, fmtDateTime(k.arrived_at)),
           badge(dispositionLabel(k), `disp-${k.disposition || 'live'}`),
+          k.direction === 'outbound' ? h('span', { class: 'small muted cr-outbound' }, `↩ ${t('calls.outbound')}`) : null,
           k.answered_at && k.ended_at ? h('span', { class: 'mono', title: t('calls.duration') }, fmtClock(k.duration_s)) : null,
           k.agent ? h('span', { class: 'cr-agent' }, k.agent) : null,
           k.transferred_to ? h('span', { class: 'muted small' }, t('calls.transferredTo', { to: transferTarget(k.transferred_to) })) : null),

@@ -4,7 +4,9 @@
 // population-registry look-up panel (registry.js) on a request one claimed.
 // Officers also take the calls operators transfer to "the officers' pool":
 // the same state switch, desk phone and call panel as operators (phone.js),
-// and the case of the call opened beside the look-ups.
+// and the case of the call opened beside the look-ups; likewise the callbacks
+// of callers whose wait overflowed to the officers' queue (accepted: the
+// callback case opens beside the look-ups).
 import { get, post } from './api.js';
 import { t, fmtDateTime, fmtWhen, label } from './i18n.js';
 import { h, replace, field, select, panel, badge, alertBox, showError, clearErrors, notify, uid, keepFocus } from './dom.js';
@@ -63,7 +65,7 @@ function build(el, user, live, timers) {
     user, live,
     onOpenCase: openCase,
     onAnswered: (caseId) => openCase(caseId),
-    onIdle: (was) => { if (was.case_id && view.id === was.case_id && !caseBox.el.hidden) view.refreshCalls({ settle: true }); },
+    onCallEnded: (ev) => { if (ev.case_id && view.id === ev.case_id && !caseBox.el.hidden) view.refreshCalls(); },
   });
   live.on('case.updated', (ev) => { if (ev.case && ev.case.id === view.id && !caseBox.el.hidden) view.refresh().catch(() => {}); });
 

@@ -1,5 +1,6 @@
 // Tổng đài viên desk: state switch and desk phone with the current call and its
-// screen pop (phone.js), the operator's own queue with SLA countdowns, the
+// screen pop, and callbacks to accept (phone.js: an accepted callback's case
+// opens in the workspace), the operator's own queue with SLA countdowns, the
 // new-case form (Alt+N), the open case, the knowledge base (Alt+K) and the
 // caller's earlier cases.
 import { get, qs } from './api.js';
@@ -54,12 +55,14 @@ function build(root$, user, live, categories, timers) {
     },
     onOpenCase: (id) => openCase(id),
     onNewCaseFor: (ct) => { openForm(); form.prefill({ channel: 'phone', phone: /^\+?\d[\d ]{7,}$/.test(ct) ? ct : '' }); },
-    onIdle: (was) => {
+    onIdle: () => {
       if (prefilled) form.unprefill(prefilled);
       prefilled = null;
-      if (was.case_id && view.id === was.case_id) view.refreshCalls({ settle: true });
       loadQueue();
     },
+    onCallbackOffered: (ev) => showHistory({ phone: ev.number || '', citizen_id: '' }),
+    // The call's record is final: the case on screen lists it as it ended.
+    onCallEnded: (ev) => { if (ev.case_id && view.id === ev.case_id) view.refreshCalls(); },
   });
 
   // ---- my queue -------------------------------------------------------------------

@@ -2,9 +2,14 @@
 // the state switch (sẵn sàng / tạm nghỉ / rời hàng chờ), whether the desk
 // phone is registered, and the current-call panel driven by the live events
 // call.offered (ringing: the screen pop), call.answered (connected, with the
-// case the server opened), call.transferred (a colleague put a call through)
-// and agent.state (no contact any more: back to idle). Also the pieces that
-// show a call record (IVR path, outcome, recording player) elsewhere.
+// case the server opened), call.hold (the phone's own hold button),
+// call.transferred (a colleague put a call through), call.transfer_failed
+// (the extension did not answer: the caller is back), call.ended (the call's
+// record is written: back to idle) and agent.state (no contact any more).
+// Callbacks too: callback.offered pops "Yêu cầu gọi lại" (accept / decline),
+// callback.withdrawn takes it back, and an accepted one stays on the panel
+// with its number until the agent marks it done. Also the pieces that show a
+// call record (IVR path, outcome, recording player) elsewhere.
 import { get, post } from './api.js';
 import { t, fmtDuration, fmtWhen, label } from './i18n.js';
 import { h, replace, field, select, input, panel, badge, notify, uid, setMsg } from './dom.js';
@@ -60,18 +65,23 @@ export function recordingPlayers(c) {
 }
 
 /**
- * createAgentPhone({user, live, hint, onRinging, onAnswered, onOpenCase, onNewCaseFor, onIdle})
+ * createAgentPhone({user, live, hint, onRinging, onAnswered, onOpenCase, onNewCaseFor, onIdle, onCallEnded, onCallbackOffered})
  *   → {toolbar, callPanel, load(), me, dispose()}
  * onRinging(offer): the phone rings (prefill, history); onAnswered(caseId):
  * the call is connected and the server opened that case; onOpenCase(id): a
- * case button was pressed; onIdle(call): the call is over.
+ * case button was pressed, or a callback was accepted (its case); onIdle(call):
+ * the call is over; onCallEnded(ev): a call of this agent has its final record
+ * (call.ended, with its case_id): a desk showing that case reads its calls again;
+ * onCallbackOffered(offer): a callback pops (the caller's history).
  */
-export function createAgentPhone({ user, live, hint, onRinging, onAnswered, onOpenCase, onNewCaseFor, onIdle }) {
+export function createAgentPhone({ user, live, hint, onRinging, onAnswered, onOpenCase, onNewCaseFor, onIdle, onCallEnded, onCallbackOffered }) {
   let me = null;
-  let call = null; // {phase: ringing|connected|transferring, at, contact, caller, …, connectedAt, onHold, via}
+  let call = null; // {phase: ringing|connected|transferring, at, contact, caller, …, connectedAt, onHold, via, notice}
+  let cb = null; // a callback: {phase: offered|accepted, at, contact, number, case_id, requested_at, dialling, connected, unreached}
   let ui = null; // the transfer controls of the current call, kept across redraws
   let clock = 0;
-  let pending = ''; // a message left from the call that just ended
+  let pending = ''; // a message left from the call (or callback) that just ended
+  let pendingOk = false; // …good news rather than a problem
   let meSeq = 0; // the latest state read: an older answer arriving late is dropped
 
   // ---- state switch and phone indicator -------------------------------------------
@@ -147,9 +157,15 @@ export function createAgentPhone({ user, live, hint, onRinging, onAnswered, onOp
     renderState();
     setPhone(me.phone_registered);
     const contacts = me.contacts || [];
+    // A callback the server still has for us (a reloaded desk), if it says so.
+    if (!cb && me.callback && me.callback.contact) {
+      cb = { at: started, phase: me.callback.state === 'accepted' ? 'accepted' : 'offered', ...me.callback };
+    } else if (cb && started >= cb.at && !contacts.includes(cb.contact)) {
+      cb = null; // over, or taken back, while this desk was not listening
+    }
     if (!call) {
       // A desk (re)loaded in the middle of a call: connected, without the pop's details.
-      const ct = contacts.find((c) => /^call-/.test(c));
+      const ct = contacts.find((c) => /^call-/.test(c) && !(cb && c === cb.contact));
       if (me.state === 'busy' && ct) {
         const since = me.since ? Date.parse(me.since) : NaN;
         startCall({ phase: 'connected', contact: ct, connectedAt: Number.isFinite(since) ? since : Date.now() });
@@ -175,6 +191,8 @@ export function createAgentPhone({ user, live, hint, onRinging, onAnswered, onOp
   const callPanel = panel(t('call.title'), { cls: 'call-panel' });
   callPanel.el.id = 'call-panel';
   const callAlert = h('div', { class: 'form-alert', role: 'alert', id: 'call-alert', hidden: true });
+  // Kept across redraws (a hold redraw must not announce it again).
+  const noticeEl = h('p', { class: 'inline-alert call-notice', id: 'call-notice', role: 'alert', hidden: true });
   let timerEl = null;
 
   function startCall(c) {
@@ -197,8 +215,10 @@ export function createAgentPhone({ user, live, hint, onRinging, onAnswered, onOp
     ui = null;
     clearInterval(clock);
     pending = message || '';
+    pendingOk = false;
     renderCall();
-    if (was && was.phase !== 'ringing' && !message) notify(t('call.ended'));
+    if (was && was.phase === 'transferring' && !message) notify(t('call.transferredTo', { to: transferTarget(was.transferTo) }));
+    else if (was && was.phase !== 'ringing' && !message) notify(t('call.ended'));
     if (was && onIdle) onIdle(was);
   }
   function showCallError(err) {
@@ -227,9 +247,11 @@ export function createAgentPhone({ user, live, hint, onRinging, onAnswered, onOp
 
   function earlier(c) {
     if (!Array.isArray(c.earlier_cases)) return null;
-    if (!c.earlier_cases.length) return h('p', { class: 'small muted' }, t('call.noEarlier'));
+    // A call handed on (officers' pool) has its own case among the caller's: not "earlier".
+    const items = c.earlier_cases.filter((e) => e.id !== c.case_id);
+    if (!items.length) return h('p', { class: 'small muted' }, t('call.noEarlier'));
     return h('div', { class: 'call-earlier' }, h('h3', {}, t('call.earlier')),
-      h('ul', {}, c.earlier_cases.map((e) => h('li', {}, h('button', { type: 'button', class: 'chip', dataset: { caseId: e.id },
+      h('ul', {}, items.map((e) => h('li', {}, h('button', { type: 'button', class: 'chip', dataset: { caseId: e.id },
         on: { click: () => onOpenCase && onOpenCase(e.id) } },
       h('strong', {}, `#${e.id}`), ' ', badge(label('status', e.status), `st-${e.status}`), ' ', catName(e.category),
       e.created_at ? h('span', { class: 'muted small' }, ` · ${fmtWhen(e.created_at)}`) : null)))));
@@ -281,15 +303,21 @@ export function createAgentPhone({ user, live, hint, onRinging, onAnswered, onOp
       setMsg(ext, '');
       const to = kind() === 'ext' ? ext.value.trim() : OFFICERS;
       go.disabled = true;
+      call.notice = '';
+      // A busy extension fails at once: its call.transfer_failed may come
+      // before this answer, and then the call is not "transferring" any more.
+      const fails = call.fails || 0;
       try {
         const r = await post('/api/v1/acd/me/transfer', { to });
         if (call) {
-          call.phase = 'transferring';
-          call.transferTo = (r && r.transferring_to) || to;
-          call.onHold = false;
           form.hidden = true;
           transferBtn.setAttribute('aria-expanded', 'false');
-          notify(t('call.transferring', { to: transferTarget(call.transferTo) }));
+          if ((call.fails || 0) === fails) {
+            call.phase = 'transferring';
+            call.transferTo = (r && r.transferring_to) || to;
+            call.onHold = false;
+            notify(t('call.transferring', { to: transferTarget(call.transferTo) }));
+          }
           renderCall();
         }
       } catch (err) {
@@ -313,7 +341,7 @@ export function createAgentPhone({ user, live, hint, onRinging, onAnswered, onOp
   function renderCall() {
     timerEl = null;
     const c = call;
-    if (!c) { renderIdle(); return; }
+    if (!c) { if (cb) renderCallback(); else renderIdle(); return; }
     if (c.phase === 'ringing') {
       // A fresh role="alert" node: screen readers announce the pop at once.
       replace(callPanel.body, h('div', { class: 'call-pop ringing', id: 'call-pop', role: 'alert', 'aria-live': 'assertive', dataset: { contact: c.contact || '' } },
@@ -330,6 +358,8 @@ export function createAgentPhone({ user, live, hint, onRinging, onAnswered, onOp
     k.holdBtn.textContent = c.onHold ? t('call.resume') : t('call.hold');
     k.holdBtn.setAttribute('aria-pressed', String(!!c.onHold));
     const from = c.transferred_from || c.from;
+    if (noticeEl.textContent !== (c.notice || '')) noticeEl.textContent = c.notice || '';
+    noticeEl.hidden = !c.notice;
     replace(callPanel.body, h('div', { class: `call-live${c.onHold ? ' on-hold' : ''}`, id: 'call-connected', dataset: { phase: c.phase } },
       h('div', { class: 'call-status', role: 'status' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }),
         h('strong', {}, t('call.connected')), timerEl,
@@ -338,15 +368,100 @@ export function createAgentPhone({ user, live, hint, onRinging, onAnswered, onOp
       c.phase === 'transferring'
         ? h('p', { class: 'transfer-note', role: 'status' }, t('call.transferring', { to: transferTarget(c.transferTo) }), ' ', h('span', { class: 'small muted' }, t('call.transferringHint')))
         : null,
+      noticeEl,
       callFacts(c),
       h('div', { class: 'actions call-actions' }, k.holdBtn, k.transferBtn,
         c.via === 'transfer' ? h('button', { type: 'button', class: 'btn-ghost-dark', id: 'btn-call-dismiss', on: { click: () => endCall() } }, t('call.dismiss')) : null),
       k.form, earlier(c)), callAlert);
   }
 
+  // ---- callbacks -------------------------------------------------------------------
+  // The offer pops like a ringing call (a fresh role="alert" node); once
+  // accepted, the number stays large on the panel until it is marked done.
+  async function callbackAction(action, btn) {
+    const it = cb;
+    if (!it) return;
+    callAlert.hidden = true;
+    if (btn) btn.disabled = true;
+    try {
+      const r = await post('/api/v1/acd/me/callback', { contact: it.contact, action });
+      // Another callback may have been offered while this answer was on its
+      // way (a decline hands the agent the next one at once): leave it alone.
+      if (cb && cb !== it) return;
+      if (r && r.number) it.number = r.number;
+      if (r && r.case_id) it.case_id = r.case_id;
+      if (action === 'accept' || action === 'dial') {
+        if (!cb) return;
+        it.phase = 'accepted';
+        it.at = Date.now();
+        it.dialling = !!(r && r.dialling);
+        it.unreached = false;
+        if (it.dialling) it.trunk = true;
+        renderCall();
+        if (action === 'accept' && it.case_id && onOpenCase) onOpenCase(it.case_id);
+        return;
+      }
+      endCallback(t(action === 'decline' ? 'cb.declined' : 'cb.finished', { number: it.number }), true);
+    } catch (err) {
+      if (cb !== it) return;
+      if (err.code === 'callback_not_offered') { endCallback(err.message); return; }
+      callAlert.textContent = err.message;
+      callAlert.hidden = false;
+    } finally { if (btn && btn.isConnected) btn.disabled = false; }
+  }
+  function endCallback(message, ok = false) {
+    cb = null;
+    pending = message || '';
+    pendingOk = ok;
+    renderCall();
+    loadMe();
+  }
+
+  function callbackFacts(it) {
+    return h('dl', { class: 'facts one call-facts' },
+      fact(t('cb.requestedAt'), it.requested_at ? fmtWhen(it.requested_at) : '—'),
+      it.case_id ? fact(t('cb.case'), h('button', { type: 'button', class: 'linkish', id: 'callback-case', dataset: { caseId: it.case_id },
+        on: { click: () => onOpenCase && onOpenCase(it.case_id) } }, t('call.openCase', { id: it.case_id }))) : null);
+  }
+  const bigNumber = (n) => h('span', { class: 'call-big mono', dataset: { number: n }, 'aria-label': `${t('cb.number')} ${n}` }, n);
+
+  function renderCallback() {
+    const it = cb;
+    if (it.phase === 'offered') {
+      const accept = h('button', { type: 'button', class: 'btn-primary', id: 'btn-callback-accept' }, t('cb.accept'));
+      const decline = h('button', { type: 'button', class: 'btn', id: 'btn-callback-decline' }, t('cb.decline'));
+      accept.addEventListener('click', () => callbackAction('accept', accept));
+      decline.addEventListener('click', () => callbackAction('decline', decline));
+      replace(callPanel.body, h('div', { class: 'call-pop callback-pop', id: 'callback-pop', role: 'alert', 'aria-live': 'assertive', dataset: { contact: it.contact } },
+        h('div', { class: 'call-status' }, h('span', { class: 'ring-icon', 'aria-hidden': 'true' }, '↩'),
+          h('strong', {}, t('cb.title')), bigNumber(it.number)),
+        h('p', { class: 'small muted' }, t('cb.offerHint')),
+        callbackFacts(it),
+        h('div', { class: 'actions call-actions' }, accept, decline)), callAlert);
+      return;
+    }
+    const done = h('button', { type: 'button', class: 'btn-primary', id: 'btn-callback-done' }, t('cb.done'));
+    done.addEventListener('click', () => callbackAction('done', done));
+    const redial = it.trunk && it.unreached && !it.dialling
+      ? h('button', { type: 'button', class: 'btn', id: 'btn-callback-redial', on: { click: (e) => callbackAction('dial', e.currentTarget) } }, t('cb.redial'))
+      : null;
+    let note;
+    if (it.connected) note = h('p', { class: 'transfer-note' }, t('cb.connected'));
+    else if (it.unreached) note = h('p', { class: 'inline-alert' }, t('cb.unreached'));
+    else if (it.dialling) note = h('p', { class: 'transfer-note' }, t('cb.dialling'));
+    else note = h('p', { class: 'cb-hint' }, t('cb.noTrunk'));
+    replace(callPanel.body, h('div', { class: 'call-live callback-live', id: 'callback-accepted', dataset: { contact: it.contact } },
+      h('div', { class: 'call-status', role: 'status' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }),
+        h('strong', {}, t('cb.active'))),
+      h('p', { class: 'callback-number' }, bigNumber(it.number)),
+      h('div', { role: 'status' }, note),
+      callbackFacts(it),
+      h('div', { class: 'actions call-actions' }, done, redial)), callAlert);
+  }
+
   function renderIdle() {
     const contacts = (me && me.contacts) || [];
-    const note = pending ? h('p', { class: 'inline-alert', role: 'alert' }, pending) : null;
+    const note = pending ? h('p', { class: pendingOk ? 'ok-note' : 'inline-alert', role: pendingOk ? 'status' : 'alert', id: 'call-note' }, pending) : null;
     const handled = h('p', { class: 'small muted' }, t('call.handled', { n: me ? me.handled : 0 }));
     if (!contacts.length) {
       replace(callPanel.body, h('div', { id: 'call-idle' }, note, h('p', { class: 'muted' }, t('call.none')), handled));
@@ -374,7 +489,62 @@ export function createAgentPhone({ user, live, hint, onRinging, onAnswered, onOp
   });
   live.on('call.transferred', (ev) => {
     if (ev.agent !== user.login) return;
-    startCall({ phase: 'connected', via: 'transfer', from: ev.from, case_id: ev.case_id, connectedAt: Date.now() });
+    startCall({ phase: 'connected', via: 'transfer', from: ev.from, caller: ev.caller || undefined, case_id: ev.case_id ?? undefined, connectedAt: Date.now() });
+  });
+  // The extension a blind transfer rang did not answer: the caller is back.
+  live.on('call.transfer_failed', (ev) => {
+    if (ev.agent !== user.login || !call || call.phase === 'ringing') return;
+    call.phase = 'connected';
+    call.transferTo = '';
+    call.fails = (call.fails || 0) + 1;
+    call.notice = t('call.transferFailed', { to: transferTarget(ev.to) });
+    renderCall();
+  });
+  // Hold pressed on the phone itself.
+  live.on('call.hold', (ev) => {
+    if (ev.agent !== user.login || !call || call.phase === 'ringing') return;
+    call.onHold = !!ev.on;
+    renderCall();
+  });
+  // The call's record is written: this call is over (the server sends it to
+  // the agent who answered, and to the one a transfer handed it to).
+  live.on('call.ended', (ev) => {
+    if (ev.agent !== user.login) return;
+    if (cb && cb.phase === 'accepted' && cb.case_id && ev.case_id === cb.case_id) {
+      // tongdai called the citizen back; answered, the callback is over.
+      if (ev.disposition === 'answered') endCallback(t('cb.finished', { number: cb.number }), true);
+    } else if (call && call.phase !== 'ringing' && call.case_id != null && ev.case_id === call.case_id) {
+      endCall();
+      loadMe();
+    } else {
+      loadMe(); // not the call on the panel (or one whose case it never heard of): the state decides
+    }
+    if (onCallEnded) onCallEnded(ev);
+  });
+  live.on('callback.offered', (ev) => {
+    if (ev.agent !== user.login || !ev.contact) return;
+    cb = { phase: 'offered', at: Date.now(), contact: ev.contact, number: ev.number || '', case_id: ev.case_id ?? null, requested_at: ev.requested_at };
+    pending = '';
+    callAlert.hidden = true;
+    renderCall();
+    if (onCallbackOffered) onCallbackOffered(ev);
+  });
+  live.on('callback.withdrawn', (ev) => {
+    if (ev.agent !== user.login || !cb || cb.contact !== ev.contact) return;
+    endCallback(t('cb.withdrawn', { number: cb.number }));
+  });
+  live.on('callback.connected', (ev) => {
+    if (ev.agent !== user.login || !cb || cb.contact !== ev.contact) return;
+    cb.connected = true;
+    cb.dialling = false;
+    renderCall();
+  });
+  live.on('callback.unreached', (ev) => {
+    if (ev.agent !== user.login || !cb || cb.contact !== ev.contact) return;
+    cb.unreached = true;
+    cb.dialling = false;
+    cb.connected = false;
+    renderCall();
   });
   live.on('agent.state', (ev) => { if (ev.agent === user.login) loadMe(); });
   live.on('phone.registration', (ev) => { if (ev.agent === user.login) setPhone(!!ev.registered); });

@@ -2,10 +2,11 @@
 // per_page=1); every WebSocket event triggers a debounced recount, so numbers
 // move within a second. Today's contacts feed the half-hour chart and the
 // per-operator figures and are kept current from case.created events alone.
-// Today's calls (newest first, with the recordings: every play is audited)
-// are fetched again, debounced, on the routing events that mark a call's
-// progress (agent.state, queue.updated); phone.registration events keep the
-// agents' phone column current.
+// The last 30 calls (newest first, with the recordings: every play is
+// audited) are fetched again, debounced, on call.ended (sent once a call's
+// record is final) and on the routing events that mark a call's progress
+// (agent.state, queue.updated); phone.registration events keep the agents'
+// phone column current.
 import { get, qs, allCases } from './api.js';
 import { t, fmtTime, fmtDuration, fmtNumber, fmtWhen, isoDay, addDays, hcm, label } from './i18n.js';
 import { h, replace, panel, badge, debounce } from './dom.js';
@@ -27,7 +28,7 @@ export function mount(root, { live }) {
   let lastWeek = [];
   let agents = new Map(); // login → {state, reason, since, handled, phone_registered}
   const phones = new Map(); // login → desk phone registered (phone.registration events)
-  let calls = []; // today's call records, newest first
+  let calls = []; // the latest call records, newest first
   let queues = [];
   let day = isoDay();
 
@@ -278,18 +279,13 @@ export function mount(root, { live }) {
   }
 
   // ---- recent calls (supervisors' GET /api/v1/calls, newest first) ---------------------
+  let callsSeq = 0; // the latest read wins
   async function loadCalls() {
-    const r = await get('/api/v1/calls' + qs({ from: day }));
-    calls = (r.items || []).slice(0, CALL_ROWS);
+    const my = ++callsSeq;
+    const r = await get('/api/v1/calls' + qs({ limit: CALL_ROWS }));
+    if (my !== callsSeq) return;
+    calls = r.items || [];
     renderCalls();
-    // The case the server opens for an answered call comes without a
-    // case.created event: count it from here.
-    const unseen = [...new Set(calls.map((c) => c.case_id).filter((id) => id && !today.has(id)))];
-    if (!unseen.length) return;
-    const got = await Promise.all(unseen.map((id) => get(`/api/v1/cases/${id}`).catch(() => null)));
-    let added = false;
-    for (const c of got) if (c && isoDay(c.created_at) === day && !today.has(c.id)) { today.set(c.id, slim(c)); added = true; }
-    if (added) { redraw(); recount(); }
   }
   function renderCalls() {
     const head = h('tr', {}, ['calls.at', 'calls.caller', 'call.ivr', 'calls.wait', 'calls.agent', 'calls.result', 'calls.duration', 'calls.case', 'calls.recording']
@@ -310,7 +306,8 @@ export function mount(root, { live }) {
         h('td', { class: 'mono' }, c.caller),
         h('td', {}, ivrPath(c.ivr_path)),
         h('td', { class: 'num' }, c.queue_wait_s ? fmtSeconds(c.queue_wait_s) : '—'),
-        h('td', {}, c.agent || '—', c.transferred_to ? h('span', { class: 'small muted' }, ` → ${transferTarget(c.transferred_to)}`) : null),
+        h('td', {}, c.agent || '—', c.transferred_to ? h('span', { class: 'small muted' }, ` → ${transferTarget(c.transferred_to)}`) : null,
+          c.direction === 'outbound' ? h('span', { class: 'small muted' }, ` · ↩ ${t('calls.outbound')}`) : null),
         h('td', {}, badge(dispositionLabel(c), `disp-${c.disposition || 'live'}`)),
         h('td', { class: 'num mono' }, c.answered_at && c.ended_at ? fmtClock(c.duration_s) : '—'),
         h('td', {}, c.case_id ? h('span', { class: 'mono' }, `#${c.case_id}`) : '—'),
@@ -349,9 +346,8 @@ export function mount(root, { live }) {
   const relookups = debounce(() => loadLookups().catch(() => {}), 120);
   const redraw = debounce(renderDay, 80);
   const recalls = debounce(() => loadCalls().catch(() => {}), 400);
-  // An agent leaving a call: the call's record is written just after the
-  // event, so look once more a little later.
-  const recallsAfterCall = debounce(() => loadCalls().catch(() => {}), 1500);
+  // A call's record is final: show it now (a short debounce for a burst).
+  const recallsNow = debounce(() => loadCalls().catch(() => {}), 50);
   function onCase(ev) {
     const c = ev.case;
     if (c && isoDay(c.created_at) === day) {
@@ -370,8 +366,8 @@ export function mount(root, { live }) {
     agents.set(ev.agent, { ...a, state: ev.state, reason: ev.reason || '', since: new Date().toISOString() });
     renderAgents();
     recalls();
-    if (ev.from === 'busy' || ev.from === 'reserved') recallsAfterCall();
   });
+  live.on('call.ended', () => { recalls.cancel(); recallsNow(); });
   live.on('queue.updated', (ev) => {
     queues = Array.isArray(ev.queues) ? ev.queues : (ev.queues && ev.queues.items) || [];
     renderQueues();
@@ -411,7 +407,7 @@ export function mount(root, { live }) {
     renderAgents();
   }, 60000));
 
-  return () => { timers.forEach(clearInterval); recount.cancel(); relookups.cancel(); redraw.cancel(); recalls.cancel(); recallsAfterCall.cancel(); if (chart) chart.destroy(); };
+  return () => { timers.forEach(clearInterval); recount.cancel(); relookups.cancel(); redraw.cancel(); recalls.cancel(); recallsNow.cancel(); if (chart) chart.destroy(); };
 }
 
 // Chart.js is copied into web/vendor/ by scripts/vendor-web (run by make).
