@@ -240,6 +240,7 @@ class Telephony(TelephonyBase):
         self.assertEqual(uas.wait(30), 0, uas.stderr.read().decode(errors="replace"))
         # The desk hears the end once the record is written: it can be read at once.
         ended = ws.recv_json_until(lambda m: m.get("type") == "call.ended", timeout=15)
+        self.assertEqual(ended["contact"], pop["contact"])
         status, _, cdr = self.sup.get("/api/v1/calls/%d" % ended["call_id"])
         self.assertEqual((status, cdr["agent"], cdr["disposition"]), (200, "tdv11", "answered"))
         self.assertIsNotNone(cdr["ended_at"])
@@ -370,6 +371,7 @@ class Telephony(TelephonyBase):
         pop = officer_ws.recv_json_until(lambda m: m.get("type") == "call.offered", timeout=20)
         self.assertEqual((pop["agent"], pop["caller"], pop["transferred_from"], pop["case_id"]),
                          ("cbnv05", "0912000444", "tdv17", answered["case_id"]))
+        self.assertNotIn(answered["case_id"], [c["id"] for c in pop["earlier_cases"]])
         try:
             got = officer_ws.recv_json_until(lambda m: m.get("type") == "call.answered", timeout=20)
         except OSError:
@@ -377,8 +379,15 @@ class Telephony(TelephonyBase):
         self.assertEqual(got["case_id"], answered["case_id"])
         status, _, mine = op.get("/api/v1/acd/me")
         self.assertEqual(mine["state"], "wrap_up")
+        # A desk (re)loaded now rebuilds its panel from /acd/me.
+        mine = officer.get("/api/v1/acd/me")[2]["call"]
+        self.assertEqual((mine["state"], mine["caller"], mine["from"], mine["case_id"], mine["on_hold"]),
+                         ("connected", "0912000444", "tdv17", answered["case_id"], False))
+        self.assertIsNotNone(mine["connected_at"])
+        self.assertIsNone(op.get("/api/v1/acd/me")[2]["call"])
         # The officer can hold the call from the desk.
         self.assertEqual(officer.post("/api/v1/acd/me/hold", {"on": True})[:1], (200,))
+        self.assertIs(officer.get("/api/v1/acd/me")[2]["call"]["on_hold"], True)
         self.assertEqual(officer.post("/api/v1/acd/me/hold", {"on": False})[:1], (200,))
         self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace"))
         self.assertEqual(officer_phone.wait(30), 0, officer_phone.stderr.read().decode(errors="replace"))
@@ -528,6 +537,7 @@ max_wait_s = 6
         pop = ws.recv_json_until(lambda m: m.get("type") == "callback.offered", timeout=15)
         self.assertEqual((pop["number"], pop["case_id"]), ("0912000654", cdr["case_id"]))
         contact = pop["contact"]
+        self.assertEqual(officer.get("/api/v1/acd/me")[2]["callback"]["state"], "offered")
         self.assertError(officer.post("/api/v1/acd/me/callback", {"contact": contact, "action": "done"}), 409,
                          "callback_not_accepted", "action")
         self.assertError(officer.post("/api/v1/acd/me/callback", {"contact": contact, "action": "x"}), 422,
@@ -537,6 +547,9 @@ max_wait_s = 6
                          "callback_not_offered", "contact")
         status, _, body = officer.post("/api/v1/acd/me/callback", {"contact": contact, "action": "accept"})
         self.assertEqual((status, body["state"]), (200, "accepted"), body)
+        mine = officer.get("/api/v1/acd/me")[2]["callback"]
+        self.assertEqual((mine["contact"], mine["number"], mine["state"], mine["dialling"]),
+                         (contact, "0912000654", "accepted", False))
         self.assertEqual(officer.get("/api/v1/acd/me")[2]["state"], "busy")
         # The callback case is the officer's now.
         deadline = time.monotonic() + 5

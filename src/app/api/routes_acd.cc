@@ -35,6 +35,16 @@ json agentJson(const CallPtr& call, const AgentView& a) {
           {"handled", a.handled}, {"phone_registered", calls && calls->phoneRegistered(a.id)}};
 }
 
+// The caller's own view adds their current call and callback (a desk
+// reloaded mid-call rebuilds its phone panel from them).
+json myJson(const CallPtr& call, const AgentView& a) {
+  json out = agentJson(call, a);
+  auto* calls = call->ctx.calls();
+  out["call"] = calls ? calls->agentCall(a.id) : json(nullptr);
+  out["callback"] = calls ? calls->agentCallback(a.id) : json(nullptr);
+  return out;
+}
+
 // Drives the engine to the requested state; the first refusal is returned.
 std::optional<std::string> driveTo(AcdService& acd, const std::string& login, Role role, const std::string& state,
                                    const std::string& reason) {
@@ -99,7 +109,7 @@ void myState(const CallPtr& call) {
   auto* acd = acdOf(call);
   if (!acd) return;
   acd->ensureAgent(call->who->login, call->who->role);
-  call->respond(200, agentJson(call, *acd->agent(call->who->login)));
+  call->respond(200, myJson(call, *acd->agent(call->who->login)));
 }
 
 void setMyState(const CallPtr& call) {
@@ -110,7 +120,7 @@ void setMyState(const CallPtr& call) {
   if (auto refused = driveTo(*acd, call->who->login, call->who->role, body->first, body->second)) {
     return refusedReply(call, *refused);
   }
-  call->respond(200, agentJson(call, *acd->agent(call->who->login)));
+  call->respond(200, myJson(call, *acd->agent(call->who->login)));
 }
 
 void holdMyCall(const CallPtr& call) {

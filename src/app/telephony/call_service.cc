@@ -63,6 +63,9 @@ struct CallService::Call {
   std::string transfer_to;
   tel::Millis transfer_deadline = 0;  // the target's phone rings at most until then
   bool target_held = false;      // we set the transfer target not-ready while it has the call
+  bool on_hold = false;          // music for the caller (desk or phone hold)
+  tel::Millis connected_at = 0;  // to the current agent
+  std::string transferred_from;  // the agent who handed it to the current one (extension transfer)
   std::string pool_from;         // the operator who handed the caller to the officers' pool
   // What the store's writer thread learnt: the CDR's row (inserted when the
   // call arrives, updated as it moves) and the case opened for the call. The
@@ -161,7 +164,10 @@ core::Status CallService::hold(const std::string& agent, bool on) {
   {
     std::lock_guard lock(mutex_);
     for (const auto& [id, c] : calls_) {
-      if (c->phase == Call::Phase::connected && c->agent == agent) caller = id;
+      if (c->phase == Call::Phase::connected && c->agent == agent) {
+        caller = id;
+        c->on_hold = on;
+      }
     }
   }
   if (!caller) {
@@ -173,6 +179,27 @@ core::Status CallService::hold(const std::string& agent, bool on) {
   else endpoint_->stopPlayback(caller);
   ctx_.publishTo(agent, {{"type", "call.hold"}, {"agent", agent}, {"on", on}});
   return core::Status::Ok();
+}
+
+json CallService::agentCall(const std::string& agent) {
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, c] : calls_) {
+    if (c->agent != agent || (c->phase != Call::Phase::connected && c->phase != Call::Phase::ringing)) continue;
+    std::string from = !c->pool_from.empty() ? c->pool_from : c->transferred_from;
+    tel::Millis since = c->connected_at;
+    return {{"contact", c->cdr.contact},
+            {"state", c->phase == Call::Phase::connected ? "connected" : "ringing"},
+            {"caller", c->cdr.caller},
+            {"ivr_path", c->cdr.ivr_path},
+            {"case_id", c->cdr.case_id ? json(*c->cdr.case_id) : json(nullptr)},
+            {"from", from.empty() ? json(nullptr) : json(from)},
+            {"connected_at", c->phase == Call::Phase::connected && since
+                                 ? json(core::formatLocalIso(core::fromUnix(since / 1000)))
+                                 : json(nullptr)},
+            {"on_hold", c->on_hold},
+            {"transferring_to", c->transfer_leg ? json(c->transfer_to) : json(nullptr)}};
+  }
+  return nullptr;
 }
 
 bool CallService::phoneRegistered(const std::string& extension) {
@@ -194,6 +221,7 @@ void CallService::onPhoneHold(sip::CallId leg, bool on) {
     if (call == calls_.end() || call->second->phase != Call::Phase::connected || call->second->agent_leg != leg) return;
     caller = it->second;
     agent = call->second->agent;
+    call->second->on_hold = on;
   }
   spdlog::info("call on {}'s phone: {} from the phone", agent, on ? "hold" : "resume");
   if (on) endpoint_->play(caller, {promptPath("moh")}, true);
@@ -276,6 +304,7 @@ core::Status CallService::transferToOfficers(const std::string& agent) {
       by_contact_[contact] = id;
       c->contact = contact;
       c->pool_from = agent;
+      c->on_hold = false;
       c->agent_leg = 0;
       c->agent.clear();
       c->phase = Call::Phase::queued;
@@ -331,6 +360,9 @@ void CallService::completeTransfer(sip::CallId caller, sip::CallId leg) {
     contact = c.contact;
     c.agent_leg = leg;
     c.agent = target;
+    c.transferred_from = first;
+    c.connected_at = nowMs();
+    c.on_hold = false;
     c.transfer_leg = 0;
     c.cdr.transferred_to = target;
     caller_number = c.cdr.caller;
@@ -650,6 +682,13 @@ void CallService::offer(const std::string& contact, const std::string& agent) {
     return;
   }
   pop["earlier_cases"] = earlierCases(pop["caller"].get<std::string>());
+  if (pop.contains("case_id")) {
+    // From the officers' pool: the operator's case for this call is not an earlier one.
+    auto& earlier = pop["earlier_cases"];
+    for (auto it = earlier.begin(); it != earlier.end();) {
+      it = (*it)["id"] == pop["case_id"] ? earlier.erase(it) : std::next(it);
+    }
+  }
   ctx_.publishTo(agent, pop);
 }
 
@@ -692,6 +731,7 @@ void CallService::onAnswered(sip::CallId leg) {
     if (pool_answered) {
       // The officers' pool: the CDR keeps the operator who answered first.
       c.phase = Call::Phase::connected;
+      c.connected_at = nowMs();
       c.cdr.transferred_to = c.agent;
       contact = c.contact;
       agent = c.agent;
@@ -700,7 +740,7 @@ void CallService::onAnswered(sip::CallId leg) {
       recording = options_.recordings_dir + "/" + fs::path(c.cdr.recording).stem().string() + "-transfer.wav";
     } else if (!transfer_answered) {
       c.phase = Call::Phase::connected;
-      c.cdr.answered_at = nowMs();
+      c.cdr.answered_at = c.connected_at = nowMs();
       c.cdr.agent = c.agent;
       c.cdr.queue_wait_ms = c.cdr.answered_at - c.cdr.queued_at;
       c.cdr.recording = c.contact + ".wav";
@@ -873,6 +913,7 @@ void CallService::finish(sip::CallId id, const std::string& why) {
   if (!c.cdr.transferred_to.empty() && c.cdr.transferred_to != kOfficersQueue) agents.push_back(c.cdr.transferred_to);
   saveCdr(c.cdr, c.persisted, [this, agents, cdr = c.cdr](std::int64_t row) {
     json ended{{"type", "call.ended"},
+               {"contact", cdr.contact},
                {"call_id", row},
                {"case_id", cdr.case_id ? json(*cdr.case_id) : json(nullptr)},
                {"disposition", cdr.disposition}};

@@ -83,6 +83,11 @@ class CallService {
   core::Status transfer(const std::string& agent, const std::string& target);
   // Whether the extension's phone is registered now (desks show it).
   bool phoneRegistered(const std::string& extension);
+  // What the agent's desk shows, for a desk (re)loaded mid-call: the call
+  // ringing or connected on their phone, and the callback offered to or
+  // taken by them; null when none.
+  nlohmann::json agentCall(const std::string& agent);
+  nlohmann::json agentCallback(const std::string& agent);
 
   // A callback's turn came: the engine offered it to `agent`, whose desk got
   // "callback.offered". accept: the agent takes it (busy, the callback case

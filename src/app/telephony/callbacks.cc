@@ -108,6 +108,22 @@ void CallService::offerNotOnLine(const std::string& contact, const std::string& 
   ctx_.publishTo(agent, pop);
 }
 
+json CallService::agentCallback(const std::string& agent) {
+  std::lock_guard lock(mutex_);
+  for (const auto& [contact, cb] : callbacks_) {
+    if (cb.offered_to != agent) continue;
+    bool dialling = false;
+    for (const auto& [leg, o] : outbound_) dialling = dialling || o->contact == contact;
+    return {{"contact", contact},
+            {"number", cb.number},
+            {"case_id", cb.case_id ? json(*cb.case_id) : json(nullptr)},
+            {"requested_at", core::formatLocalIso(core::fromUnix(cb.requested_at / 1000))},
+            {"state", cb.accepted ? "accepted" : "offered"},
+            {"dialling", dialling}};
+  }
+  return nullptr;
+}
+
 void CallService::callbackWithdrawn(const std::string& contact) {
   std::string agent;
   {
