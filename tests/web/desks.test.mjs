@@ -946,7 +946,7 @@ step('an operator\'s transfer to a busy extension comes back; to the officers\' 
   await op.click('#btn-ready');
   await op.waitForSelector('#my-state .ag-ready', { timeout: WAIT });
 
-  const caller = await callHotline({ caller: '0912000444', keys: '0', talkMs: 18000 });
+  const caller = await callHotline({ caller: '0912000444', keys: '0', talkMs: 24000 });
   await op.waitForSelector('#call-connected #call-case[data-case-id]', { timeout: 30000 });
   const caseId = Number(await op.getAttribute('#call-case', 'data-case-id'));
 

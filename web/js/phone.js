@@ -163,8 +163,19 @@ export function createAgentPhone({ user, live, hint, onRinging, onAnswered, onOp
     } else if (cb && started >= cb.at && !contacts.includes(cb.contact)) {
       cb = null; // over, or taken back, while this desk was not listening
     }
+    if (!call && me.call && me.call.contact) {
+      // A desk (re)loaded in the middle of a call: the server says which.
+      const mc = me.call;
+      const via = me.state === 'not_ready' && me.reason === 'transferred_call' ? 'transfer' : undefined;
+      const since = mc.connected_at ? Date.parse(mc.connected_at) : NaN;
+      startCall({ phase: mc.state === 'ringing' ? 'ringing' : 'connected', contact: via ? undefined : mc.contact,
+        caller: mc.caller, ivr_path: mc.ivr_path, case_id: mc.case_id ?? undefined, from: mc.from || undefined,
+        via, held: via === 'transfer', onHold: !!mc.on_hold,
+        connectedAt: Number.isFinite(since) ? since : Date.now() });
+      return;
+    }
     if (!call) {
-      // A desk (re)loaded in the middle of a call: connected, without the pop's details.
+      // No details from the server (an older one): connected, without the pop's details.
       const ct = contacts.find((c) => /^call-/.test(c) && !(cb && c === cb.contact));
       if (me.state === 'busy' && ct) {
         const since = me.since ? Date.parse(me.since) : NaN;
@@ -513,7 +524,8 @@ export function createAgentPhone({ user, live, hint, onRinging, onAnswered, onOp
     if (cb && cb.phase === 'accepted' && cb.case_id && ev.case_id === cb.case_id) {
       // tongdai called the citizen back; answered, the callback is over.
       if (ev.disposition === 'answered') endCallback(t('cb.finished', { number: cb.number }), true);
-    } else if (call && call.phase !== 'ringing' && call.case_id != null && ev.case_id === call.case_id) {
+    } else if (call && call.phase !== 'ringing' && ((call.contact && ev.contact === call.contact)
+        || (call.case_id != null && ev.case_id === call.case_id))) {
       endCall();
       loadMe();
     } else {

@@ -187,7 +187,7 @@ json CallService::agentCall(const std::string& agent) {
     if (c->agent != agent || (c->phase != Call::Phase::connected && c->phase != Call::Phase::ringing)) continue;
     std::string from = !c->pool_from.empty() ? c->pool_from : c->transferred_from;
     tel::Millis since = c->connected_at;
-    return {{"contact", c->cdr.contact},
+    return {{"contact", c->contact},
             {"state", c->phase == Call::Phase::connected ? "connected" : "ringing"},
             {"caller", c->cdr.caller},
             {"ivr_path", c->cdr.ivr_path},
@@ -911,17 +911,21 @@ void CallService::finish(sip::CallId id, const std::string& why) {
   std::vector<std::string> agents;
   if (!c.cdr.agent.empty()) agents.push_back(c.cdr.agent);
   if (!c.cdr.transferred_to.empty() && c.cdr.transferred_to != kOfficersQueue) agents.push_back(c.cdr.transferred_to);
-  saveCdr(c.cdr, c.persisted, [this, agents, cdr = c.cdr](std::int64_t row) {
+  saveCdr(c.cdr, c.persisted, [this, agents, cdr = c.cdr, current = c.contact](std::int64_t row) {
     json ended{{"type", "call.ended"},
                {"contact", cdr.contact},
                {"call_id", row},
                {"case_id", cdr.case_id ? json(*cdr.case_id) : json(nullptr)},
                {"disposition", cdr.disposition}};
     for (const auto& a : agents) {
+      // Each desk knows the call by the routing id its offer carried: after a
+      // transfer to the officers' pool, the officer's is the pool's contact.
       ended["agent"] = a;
+      ended["contact"] = a == cdr.agent ? cdr.contact : current;
       ctx_.publishTo(a, ended);
     }
     ended["agent"] = cdr.agent;
+    ended["contact"] = cdr.contact;
     ctx_.publish(ended, core::auth::bit(core::auth::Role::supervisor));
   });
 }
