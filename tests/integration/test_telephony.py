@@ -23,79 +23,17 @@ SIPP = shutil.which("sipp")
 SIP_PASSWORD = "demo-sip-2026"
 BINH_ID = "001085004721"  # a demo caller in the demo registry, born 14/03/1985
 
-CALLER_HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="tongdai e2e caller">
-  <send retrans="500"><![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "Cong Dan" <sip:%(caller)s@[local_ip]:[local_port]>;tag=[pid]uac[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:%(caller)s@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
 
-      v=0
-      o=sipp 1 1 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 8 0 101
-      a=rtpmap:8 PCMA/8000
-      a=rtpmap:0 PCMU/8000
-      a=rtpmap:101 telephone-event/8000
-      a=fmtp:101 0-15
-      a=ptime:20
-  ]]></send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="183" optional="true"/>
-  <recv response="200" rrs="true"/>
-  <send><![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "Cong Dan" <sip:%(caller)s@[local_ip]:[local_port]>;tag=[pid]uac[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Contact: <sip:%(caller)s@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Length: 0
-  ]]></send>
-"""
+def _part(name):
+    with open(os.path.join(SIP_DIR, "parts", name)) as f:
+        return f.read().replace("CALLER_NUMBER", "%(caller)s")
 
-CALLER_BYE = """
-  <send retrans="500"><![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "Cong Dan" <sip:%(caller)s@[local_ip]:[local_port]>;tag=[pid]uac[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 2 BYE
-      Contact: <sip:%(caller)s@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Length: 0
-  ]]></send>
-  <recv response="200"/>
-</scenario>
-"""
 
-WAIT_FOR_BYE = """
-  <recv request="BYE"/>
-  <send><![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-  ]]></send>
-</scenario>
-"""
+# The trunk's call (tests/sip/parts/, shared with the browser test): the head up
+# to the ACK, and two ways to end (the caller hangs up; tongdai does).
+CALLER_HEAD = _part("caller_head.xml")
+CALLER_BYE = _part("caller_hangs_up.xml")
+WAIT_FOR_BYE = _part("caller_waits_for_bye.xml")
 
 
 def keys_xml(keys, gap_ms=350):
@@ -175,6 +113,15 @@ class TelephonyBase(ServerTestCase):
         proc, _ = self.sipp(path, ["-s", "19000368"], timeout=90)
         return proc
 
+    def agent_on_phone(self, login, scenario="uas_agent.xml", extra=()):
+        """`login`'s desk phone registered, the agent ready, and a socket on their desk's live events."""
+        phone = self.register_phone(login, scenario=scenario, extra=extra)
+        desk = self.agent_ready(login)
+        status, _, _, ws = WebSocket.connect(self.srv.port, session=desk.session)
+        self.assertEqual(status, 101)
+        self.addCleanup(ws.close)
+        return phone, desk, ws
+
     def agent_ready(self, login):
         op = self.srv.client()
         self.assertEqual(op.login(login)[0], 200)
@@ -216,11 +163,7 @@ class Telephony(TelephonyBase):
         self.assertEqual(reg.wait(20), 0, reg.stderr.read().decode(errors="replace"))
 
     def test_call_in_hours_reaches_the_ready_agent_with_cdr_case_and_recording(self):
-        uas = self.register_phone("tdv11")
-        op = self.agent_ready("tdv11")
-        status, _, _, ws = WebSocket.connect(self.srv.port, session=op.session)
-        self.assertEqual(status, 101)
-        self.addCleanup(ws.close)
+        uas, op, ws = self.agent_on_phone("tdv11")
         other = self.srv.client()
         other.login("tdv19")
         status, _, _, other_ws = WebSocket.connect(self.srv.port, session=other.session)
@@ -346,20 +289,14 @@ class Telephony(TelephonyBase):
         self.assertEqual((cdr["agent"], cdr["transferred_to"], cdr["disposition"]), ("tdv18", "", "answered"))
 
     def test_blind_transfer_to_the_officers_pool(self):
-        first = self.register_phone("tdv17")
-        op = self.agent_ready("tdv17")
-        status, _, _, ws = WebSocket.connect(self.srv.port, session=op.session)
-        self.addCleanup(ws.close)
+        first, op, ws = self.agent_on_phone("tdv17")
         caller = self.caller("0", '  <pause milliseconds="14000"/>\n' + CALLER_BYE, caller="0912000444")
         answered = ws.recv_json_until(lambda m: m.get("type") == "call.answered", timeout=20)
         # No officer is signed in with a phone: refused, and the call stays with the operator.
         self.assertError(op.post("/api/v1/acd/me/transfer", {"to": "officers"}), 409, "no_officer_available")
-        officer_phone = self.register_phone("cbnv05")
-        officer = self.agent_ready("cbnv05")
+        officer_phone, officer, officer_ws = self.agent_on_phone("cbnv05")
         status, _, me = officer.get("/api/v1/acd/me")
         self.assertEqual((status, me["state"], me["phone_registered"]), (200, "ready", True))
-        status, _, _, officer_ws = WebSocket.connect(self.srv.port, session=officer.session)
-        self.addCleanup(officer_ws.close)
         # Mid-call the CDR is already in the store (written at arrival), not yet ended.
         live = self.wait_call(lambda c: c["caller"].endswith("444"))
         self.assertIsNone(live["ended_at"])
@@ -406,10 +343,7 @@ class Telephony(TelephonyBase):
         self.assertIs(by_login["tdv17"]["phone_registered"], True)
 
     def test_officers_are_never_offered_the_hotlines_own_calls(self):
-        self.register_phone("cbnv06")
-        officer = self.agent_ready("cbnv06")
-        status, _, _, officer_ws = WebSocket.connect(self.srv.port, session=officer.session)
-        self.addCleanup(officer_ws.close)
+        _, officer, officer_ws = self.agent_on_phone("cbnv06")
         caller = self.caller("0", '  <pause milliseconds="4000"/>\n' + CALLER_BYE, caller="0912000555")
         self.assertEqual(caller.wait(60), 0, caller.stderr.read().decode(errors="replace"))
         cdr = self.wait_call(lambda c: c["caller"].endswith("555") and c["ended_at"])
@@ -418,10 +352,7 @@ class Telephony(TelephonyBase):
             officer_ws.recv_json_until(lambda m: m.get("type") == "call.offered", timeout=0.5)
 
     def test_hold_pressed_on_the_agents_phone(self):
-        phone = self.register_phone("tdv20", scenario="uas_agent_hold.xml")
-        op = self.agent_ready("tdv20")
-        status, _, _, ws = WebSocket.connect(self.srv.port, session=op.session)
-        self.addCleanup(ws.close)
+        phone, op, ws = self.agent_on_phone("tdv20", scenario="uas_agent_hold.xml")
         caller = self.caller("0", '  <pause milliseconds="7000"/>\n' + CALLER_BYE, caller="0912000246")
         ws.recv_json_until(lambda m: m.get("type") == "call.answered", timeout=20)
         # The phone's re-INVITEs (sendonly, then sendrecv) reach the desk as hold and resume.
@@ -499,10 +430,7 @@ max_wait_s = 6
 """
 
     def test_overflow_to_the_officers_after_the_configured_wait(self):
-        phone = self.register_phone("cbnv07")
-        officer = self.agent_ready("cbnv07")
-        status, _, _, ws = WebSocket.connect(self.srv.port, session=officer.session)
-        self.addCleanup(ws.close)
+        phone, officer, ws = self.agent_on_phone("cbnv07")
         caller = self.caller("0", '  <pause milliseconds="6000"/>\n' + CALLER_BYE, caller="0912000321")
         try:
             pop = ws.recv_json_until(lambda m: m.get("type") == "call.offered", timeout=20)

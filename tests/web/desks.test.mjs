@@ -170,68 +170,16 @@ async function registerUas(login, uas) {
  * With `waitForBye`: it does not hang up but waits for tongdai to (and answers its BYE).
  */
 async function callHotline({ caller, keys, talkMs = 0, pauseMs = 0, thenKeys = '', waitForBye = false }) {
-  const from = `"Cong Dan" <sip:${caller}@[local_ip]:[local_port]>;tag=[pid]uac[call_number]`;
-  const head = (method, cseq) => `      ${method} SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: ${from}
-      To: <sip:[service]@[remote_ip]:[remote_port]>${method.startsWith('INVITE') ? '' : '[peer_tag_param]'}
-      Call-ID: [call_id]
-      CSeq: ${cseq}
-      Contact: <sip:${caller}@[local_ip]:[local_port]>
-      Max-Forwards: 70`;
+  // The head (INVITE … ACK) and the two endings are shared with tests/integration/test_telephony.py.
+  const part = (name) => fs.readFileSync(path.join(SIP_DIR, 'parts', name), 'utf8').replaceAll('CALLER_NUMBER', caller);
   const pressKeys = (ks) => [...ks].map((k) => `  <nop><action><exec play_pcap_audio="${PCAPS}/dtmf_2833_${{ '#': 'pound', '*': 'star' }[k] || k}.pcap"/></action></nop>
   <pause milliseconds="350"/>
 `).join('');
   const press = pressKeys(keys) + (thenKeys ? `  <pause milliseconds="${pauseMs}"/>\n${pressKeys(thenKeys)}` : '');
-  const end = waitForBye
-    ? `  <recv request="BYE"/>
-  <send><![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-  ]]></send>`
-    : `  <pause milliseconds="${talkMs}"/>
-  <send retrans="500"><![CDATA[
-${head('BYE [next_url]', '2 BYE')}
-      Content-Length: 0
-  ]]></send>
-  <recv response="200"/>`;
-  const xml = `<?xml version="1.0" encoding="UTF-8" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="tongdai web test caller">
-  <send retrans="500"><![CDATA[
-${head('INVITE sip:[service]@[remote_ip]:[remote_port]', '1 INVITE')}
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=sipp 1 1 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 8 0 101
-      a=rtpmap:8 PCMA/8000
-      a=rtpmap:0 PCMU/8000
-      a=rtpmap:101 telephone-event/8000
-      a=fmtp:101 0-15
-      a=ptime:20
-  ]]></send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="183" optional="true"/>
-  <recv response="200" rrs="true"/>
-  <send><![CDATA[
-${head('ACK [next_url]', '1 ACK')}
-      Content-Length: 0
-  ]]></send>
-  <pause milliseconds="1200"/>
-${press}${end}
-</scenario>
-`;
+  const end = waitForBye ? part('caller_waits_for_bye.xml')
+    : `  <pause milliseconds="${talkMs}"/>\n${part('caller_hangs_up.xml')}`;
+  const xml = `${part('caller_head.xml')}  <pause milliseconds="1200"/>
+${press}${end}`;
   const scenario = path.join(dataDir, `caller-${caller}.xml`);
   fs.writeFileSync(scenario, xml);
   return sipp(scenario, ['-s', '19000368'], 90);

@@ -28,6 +28,16 @@ AcdService* acdOf(const CallPtr& call) {
   return acd;
 }
 
+// The hotline's call service, or a 409 telephony_off answered.
+CallService* callsOf(const CallPtr& call) {
+  auto* calls = call->ctx.calls();
+  if (!calls) {
+    call->fail(409, "telephony_off", "Tổng đài SIP chưa được bật trên máy chủ này.",
+               "Telephony is not enabled on this server.");
+  }
+  return calls;
+}
+
 json agentJson(const CallPtr& call, const AgentView& a) {
   auto* calls = call->ctx.calls();
   return {{"agent", a.id}, {"state", toString(a.state)}, {"reason", a.reason},
@@ -130,11 +140,8 @@ void holdMyCall(const CallPtr& call) {
     return call->fail(422, "invalid_type", "Trường này phải là true hoặc false.", "This field must be true or false.",
                       "on");
   }
-  auto* calls = call->ctx.calls();
-  if (!calls) {
-    return call->fail(409, "telephony_off", "Tổng đài SIP chưa được bật trên máy chủ này.",
-                      "Telephony is not enabled on this server.");
-  }
+  auto* calls = callsOf(call);
+  if (!calls) return;
   bool on = (*body)["on"].get<bool>();
   if (auto st = calls->hold(call->who->login, on); !st.ok()) return call->fail(409, st.error());
   call->respond(200, {{"on_hold", on}});
@@ -145,11 +152,8 @@ void transferMyCall(const CallPtr& call) {
   if (!body) return;
   auto to = stringField(*body, "to", true);
   if (!to.ok()) return call->fail(422, to.error());
-  auto* calls = call->ctx.calls();
-  if (!calls) {
-    return call->fail(409, "telephony_off", "Tổng đài SIP chưa được bật trên máy chủ này.",
-                      "Telephony is not enabled on this server.");
-  }
+  auto* calls = callsOf(call);
+  if (!calls) return;
   auto st = calls->transfer(call->who->login, *to);
   if (!st.ok()) return call->fail(st.error().code == "transfer_target" ? 422 : 409, st.error());
   call->respond(202, {{"transferring_to", *to}});
@@ -163,11 +167,8 @@ void callbackMyOffer(const CallPtr& call) {
   if (!contact.ok()) return call->fail(422, contact.error());
   auto action = stringField(*body, "action", true);
   if (!action.ok()) return call->fail(422, action.error());
-  auto* calls = call->ctx.calls();
-  if (!calls) {
-    return call->fail(409, "telephony_off", "Tổng đài SIP chưa được bật trên máy chủ này.",
-                      "Telephony is not enabled on this server.");
-  }
+  auto* calls = callsOf(call);
+  if (!calls) return;
   auto result = calls->callbackAction(call->who->login, *contact, *action);
   if (!result.ok()) return call->fail(result.error().code == "invalid_action" ? 422 : 409, result.error());
   call->respond(200, result.value());
