@@ -31,7 +31,8 @@ core::routing::QueueConfig queue(const core::routing::Config& c, const std::stri
 
 TEST(QueueSettings, ParsedAndApplied) {
   auto path = writeToml(
-      "[queues.hotline]\nring_timeout_s = 20\nwrap_up_s = 5\nmax_waiting = 300\noverflow_after_s = 600\n"
+      "[queues.hotline]\nring_timeout_s = 20\nwrap_up_s = 5\nmax_waiting = 300\noverflow_after_s = "
+      "600\n"
       "overflow_to = \"officers\"\nmax_wait_s = 900\n");
   Config cfg;
   ASSERT_TRUE(loadConfigFile(path, cfg).ok());
@@ -51,8 +52,9 @@ TEST(QueueSettings, ParsedAndApplied) {
 }
 
 TEST(QueueSettings, BadValuesAreConfigErrors) {
-  for (const char* text : {"[queues.hotline]\nwrap_up_s = -1\n", "[queues.hotline]\nmax_wait_s = \"x\"\n",
-                           "queues = 3\n[x]\n", "[queues]\nhotline = 1\n"}) {
+  for (const char* text :
+       {"[queues.hotline]\nwrap_up_s = -1\n", "[queues.hotline]\nmax_wait_s = \"x\"\n",
+        "queues = 3\n[x]\n", "[queues]\nhotline = 1\n"}) {
     auto path = writeToml(text);
     Config cfg;
     auto st = loadConfigFile(path, cfg);

@@ -24,7 +24,8 @@ using nlohmann::json;
 namespace {
 
 std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -36,10 +37,11 @@ bool refused(const std::vector<routing::Decision>& ds) {
 }
 
 core::Error notOffered() {
-  return core::makeError("callback_not_offered",
-                         "Yêu cầu gọi lại này không (còn) được giao cho bạn; có thể đã hết thời gian nhận.",
-                         "This callback is not (or no longer) offered to you; the offer may have timed out.",
-                         "contact");
+  return core::makeError(
+      "callback_not_offered",
+      "Yêu cầu gọi lại này không (còn) được giao cho bạn; có thể đã hết thời gian nhận.",
+      "This callback is not (or no longer) offered to you; the offer may have timed out.",
+      "contact");
 }
 
 }  // namespace
@@ -56,7 +58,8 @@ struct CallService::Outbound {
 
 // After a restart the engine replays today's callbacks but this table is
 // empty: the CDR (disposition "callback", with the contact id) has the rest.
-std::optional<CallService::PendingCallback> CallService::recallCallback(const std::string& contact) {
+std::optional<CallService::PendingCallback> CallService::recallCallback(
+    const std::string& contact) {
   {
     std::lock_guard lock(mutex_);
     if (auto it = callbacks_.find(contact); it != callbacks_.end()) return it->second;
@@ -134,7 +137,8 @@ void CallService::callbackWithdrawn(const std::string& contact) {
     it->second.offered_to.clear();
     it->second.accepted = false;
   }
-  if (!agent.empty()) ctx_.publishTo(agent, {{"type", "callback.withdrawn"}, {"agent", agent}, {"contact", contact}});
+  if (!agent.empty())
+    ctx_.publishTo(agent, {{"type", "callback.withdrawn"}, {"agent", agent}, {"contact", contact}});
 }
 
 core::Result<json> CallService::callbackAction(const std::string& agent, const std::string& contact,
@@ -150,7 +154,9 @@ core::Result<json> CallService::callbackAction(const std::string& agent, const s
     if (it == callbacks_.end() || it->second.offered_to != agent) return notOffered();
     cb = it->second;
   }
-  json out{{"contact", contact}, {"number", cb.number}, {"case_id", cb.case_id ? json(*cb.case_id) : json(nullptr)}};
+  json out{{"contact", contact},
+           {"number", cb.number},
+           {"case_id", cb.case_id ? json(*cb.case_id) : json(nullptr)}};
   if (action == "accept") {
     if (!cb.accepted) {
       if (refused(acd_.apply(routing::OfferAnswered{contact, agent}))) return notOffered();
@@ -160,7 +166,8 @@ core::Result<json> CallService::callbackAction(const std::string& agent, const s
     if (cb.case_id) assignCallbackCase(*cb.case_id, agent);
     out["state"] = "accepted";
     // tongdai places the call when it can; otherwise the agent calls by other means.
-    out["dialling"] = !options_.outbound_trunk.empty() && phoneRegistered(agent) && dialCallback(agent, contact).ok();
+    out["dialling"] = !options_.outbound_trunk.empty() && phoneRegistered(agent) &&
+                      dialCallback(agent, contact).ok();
     return out;
   }
   if (action == "dial") {
@@ -175,7 +182,8 @@ core::Result<json> CallService::callbackAction(const std::string& agent, const s
   }
   if (action == "decline") {
     if (cb.accepted) {
-      return core::makeError("callback_accepted", "Bạn đã nhận yêu cầu gọi lại này; hãy gọi và bấm \"Đã gọi lại\".",
+      return core::makeError("callback_accepted",
+                             "Bạn đã nhận yêu cầu gọi lại này; hãy gọi và bấm \"Đã gọi lại\".",
                              "You accepted this callback: call back, then mark it done.", "action");
     }
     acd_.apply(routing::OfferDeclined{contact, agent});
@@ -187,14 +195,16 @@ core::Result<json> CallService::callbackAction(const std::string& agent, const s
     return out;
   }
   if (!cb.accepted) {
-    return core::makeError("callback_not_accepted", "Hãy nhận yêu cầu gọi lại trước khi đánh dấu đã gọi.",
+    return core::makeError("callback_not_accepted",
+                           "Hãy nhận yêu cầu gọi lại trước khi đánh dấu đã gọi.",
                            "Accept the callback before marking it done.", "action");
   }
   {
     std::lock_guard lock(mutex_);
     for (const auto& [leg, o] : outbound_) {
       if (o->contact == contact) {
-        return core::makeError("callback_dialling", "Cuộc gọi lại đang diễn ra; hãy kết thúc cuộc gọi trước.",
+        return core::makeError("callback_dialling",
+                               "Cuộc gọi lại đang diễn ra; hãy kết thúc cuộc gọi trước.",
                                "The call back is in progress; end it first.", "action");
       }
     }
@@ -229,7 +239,8 @@ void CallService::assignCallbackCase(std::int64_t case_id, const std::string& ag
       },
       [this, updated](core::Status st) {
         if (st.ok() && *updated) {
-          ctx_.publish({{"type", "case.updated"}, {"case", caseSummary(**updated)}}, core::auth::kCaseWorkers);
+          ctx_.publish({{"type", "case.updated"}, {"case", caseSummary(**updated)}},
+                       core::auth::kCaseWorkers);
         }
       });
 }
@@ -238,22 +249,26 @@ void CallService::assignCallbackCase(std::int64_t case_id, const std::string& ag
 
 core::Status CallService::dialCallback(const std::string& agent, const std::string& contact) {
   if (options_.outbound_trunk.empty()) {
-    return core::makeError("no_outbound_trunk", "Chưa cấu hình đường gọi ra; hãy gọi lại bằng cách khác rồi bấm \"Đã gọi lại\".",
-                           "No outbound trunk is configured: call back by other means, then mark it done.");
+    return core::makeError(
+        "no_outbound_trunk",
+        "Chưa cấu hình đường gọi ra; hãy gọi lại bằng cách khác rồi bấm \"Đã gọi lại\".",
+        "No outbound trunk is configured: call back by other means, then mark it done.");
   }
   if (!phoneRegistered(agent)) {
-    return core::makeError("phone_not_registered", "Điện thoại bàn của bạn chưa đăng ký với tổng đài.",
+    return core::makeError("phone_not_registered",
+                           "Điện thoại bàn của bạn chưa đăng ký với tổng đài.",
                            "Your desk phone is not registered.");
   }
   auto o = std::make_shared<Outbound>();
   {
     std::lock_guard lock(mutex_);
     auto it = callbacks_.find(contact);
-    if (it == callbacks_.end() || it->second.offered_to != agent || !it->second.accepted) return notOffered();
+    if (it == callbacks_.end() || it->second.offered_to != agent || !it->second.accepted)
+      return notOffered();
     for (const auto& [leg, other] : outbound_) {
       if (other->contact == contact || other->agent == agent) {
-        return core::makeError("callback_dialling", "Bạn đang có một cuộc gọi lại.", "You are already calling back.",
-                               "action");
+        return core::makeError("callback_dialling", "Bạn đang có một cuộc gọi lại.",
+                               "You are already calling back.", "action");
       }
     }
     o->contact = contact;
@@ -287,7 +302,8 @@ bool CallService::outboundAnswered(sip::CallId leg) {
     o = it->second;
     citizen = leg == o->citizen_leg;
     if (!citizen) {
-      o->citizen_leg = endpoint_->dialOut(o->number, options_.outbound_trunk, options_.hotline, "Tong dai 1900 0368");
+      o->citizen_leg = endpoint_->dialOut(o->number, options_.outbound_trunk, options_.hotline,
+                                          "Tong dai 1900 0368");
       o->citizen_deadline = nowMs() + std::int64_t(options_.callback_ring_s) * 1000;
       outbound_[o->citizen_leg] = o;
     } else {
@@ -309,7 +325,8 @@ bool CallService::outboundAnswered(sip::CallId leg) {
   endpoint_->stopPlayback(o->agent_leg);
   endpoint_->bridge(o->agent_leg, o->citizen_leg, recording);
   saveCdr(o->cdr, o->persisted);
-  ctx_.publishTo(o->agent, {{"type", "callback.connected"}, {"agent", o->agent}, {"contact", o->contact}});
+  ctx_.publishTo(o->agent,
+                 {{"type", "callback.connected"}, {"agent", o->agent}, {"contact", o->contact}});
   return true;
 }
 
@@ -329,7 +346,8 @@ bool CallService::outboundEnded(sip::CallId leg, const std::string& why) {
     o->finished = true;
   }
   if (!first_end) return true;
-  if (other) endpoint_->hangup(other);  // a bridged peer ends by itself; hanging up again is harmless
+  if (other)
+    endpoint_->hangup(other);  // a bridged peer ends by itself; hanging up again is harmless
   o->cdr.ended_at = nowMs();
   o->cdr.disposition = o->connected ? "answered" : "unreached";
   spdlog::info("callback {}: call ended ({}): {}", o->contact, why, o->cdr.disposition);
@@ -349,7 +367,9 @@ bool CallService::outboundEnded(sip::CallId leg, const std::string& why) {
     ctx_.publishTo(cdr.agent, ended);
     ctx_.publish(ended, core::auth::bit(core::auth::Role::supervisor));
     if (cdr.disposition == "unreached") {
-      ctx_.publishTo(cdr.agent, {{"type", "callback.unreached"}, {"agent", cdr.agent}, {"contact", cdr.contact},
+      ctx_.publishTo(cdr.agent, {{"type", "callback.unreached"},
+                                 {"agent", cdr.agent},
+                                 {"contact", cdr.contact},
                                  {"why", why}});
     }
   });
