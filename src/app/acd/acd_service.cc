@@ -50,8 +50,8 @@ core::Status applyQueueSettings(const std::vector<QueueSettings>& settings, core
     if (!s.overflow_to.empty() && (s.overflow_to == s.id || !find(s.overflow_to))) {
       return bad("[queues." + s.id + "] overflow_to = \"" + s.overflow_to + "\": no such other queue");
     }
-    if (s.ring_timeout_s > 0) q->ring_timeout = s.ring_timeout_s * 1000LL;
     if (s.ring_timeout_s == 0) return bad("[queues." + s.id + "] ring_timeout_s must be at least 1");
+    if (s.ring_timeout_s > 0) q->ring_timeout = s.ring_timeout_s * 1000LL;
     if (s.wrap_up_s >= 0) q->wrap_up = s.wrap_up_s * 1000LL;
     if (s.max_waiting >= 0) q->max_length = s.max_waiting;
     if (s.overflow_after_s >= 0) q->overflow_after = s.overflow_after_s * 1000LL;
@@ -175,7 +175,7 @@ json AcdService::dayMetrics(const std::string& day, Millis target_ms) const {
     Event e;
     if (!eventFromJson(json::parse(text, nullptr, false), e)) continue;
     if (auto* a = std::get_if<AgentLogin>(&e); a && !replay.agent(a->agent)) {
-      replay.setAgent({a->agent, {{"vi", 5}, {kFrontDeskSkill, 5}}, 3, 2});  // a login since deleted
+      replay.setAgent(*agentConfigFor(a->agent, core::auth::Role::operator_));  // a login since deleted
     }
     // Deadlines that fell between logged events happened then, not later.
     while (auto d = replay.nextDeadline()) {

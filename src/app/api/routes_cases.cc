@@ -68,10 +68,6 @@ void appendEvent(WriteTx& tx, std::int64_t case_id, core::TimePoint at, std::int
   tx.appendCaseEvent({0, case_id, core::toUnix(at), actor, kind, data.dump()});
 }
 
-void publishCase(AppContext& ctx, const char* type, const Case& c) {
-  ctx.publish({{"type", type}, {"case", caseSummary(c)}}, core::auth::kCaseWorkers);
-}
-
 void createCase(const CallPtr& call) {
   auto body = call->jsonBody();
   if (!body) return;

@@ -152,8 +152,7 @@ void answer(const CallPtr& call) {
   }, [call, result, updated_case] {
     call->respond(200, lookupView(*result));
     publishLookup(call->ctx, "lookup.updated", *result);
-    call->ctx.publish({{"type", "case.updated"}, {"case", caseSummary(*updated_case)}},
-                      core::auth::kCaseWorkers);
+    publishCase(call->ctx, "case.updated", *updated_case);
   });
 }
 

@@ -79,6 +79,10 @@ nlohmann::json caseView(const Case& c, const core::calendar::BusinessCalendar& c
           {"version", c.version}};
 }
 
+void publishCase(AppContext& ctx, const char* type, const core::cases::Case& c) {
+  ctx.publish({{"type", type}, {"case", caseSummary(c)}}, core::auth::kCaseWorkers);
+}
+
 nlohmann::json caseSummary(const Case& c) {
   return {{"id", c.id},
           {"channel", core::cases::toString(c.channel)},

@@ -14,6 +14,9 @@ nlohmann::json principalView(const Principal& p);
 nlohmann::json caseView(const core::cases::Case& c, const core::calendar::BusinessCalendar& cal,
                         core::TimePoint now, bool masked);
 nlohmann::json caseSummary(const core::cases::Case& c);  // for live events: no personal data
+// Tells case workers' desks that a case was created or changed ("case.created",
+// "case.updated"), with its summary.
+void publishCase(AppContext& ctx, const char* type, const core::cases::Case& c);
 nlohmann::json lookupView(const core::store::Lookup& l);
 nlohmann::json categoryView(const core::store::Category& c);
 nlohmann::json timeOrNull(const std::optional<core::TimePoint>& t);

@@ -38,12 +38,12 @@ std::vector<CallService::Step> steps(std::vector<tel::DialogCommand> cmds) {
   return out;
 }
 
-tel::Millis nowMs() {
+}  // namespace
+
+tel::Millis CallService::nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-}  // namespace
 
 std::string demoSipPassword() { return "demo-sip-2026"; }
 
@@ -174,11 +174,28 @@ core::Status CallService::hold(const std::string& agent, bool on) {
     return core::makeError("no_active_call", "Bạn không có cuộc gọi nào đang kết nối.",
                            "You have no connected call.");
   }
-  // While a bridged leg plays, the bridge mutes its peer towards it: music on hold.
+  playHold(caller, agent, on);
+  return core::Status::Ok();
+}
+
+// While a bridged leg plays, the bridge mutes its peer towards it: music on
+// hold for the caller. The desk is told (the hold may come from the phone).
+void CallService::playHold(sip::CallId caller, const std::string& agent, bool on) {
   if (on) endpoint_->play(caller, {promptPath("moh")}, true);
   else endpoint_->stopPlayback(caller);
   ctx_.publishTo(agent, {{"type", "call.hold"}, {"agent", agent}, {"on", on}});
-  return core::Status::Ok();
+}
+
+// The caller's leg and the agent of the call connected on the agent's phone
+// leg `leg`, if any (the phone's own buttons act on that call).
+std::optional<std::pair<sip::CallId, std::string>> CallService::connectedOnAgentLeg(sip::CallId leg) {
+  auto it = agent_legs_.find(leg);
+  if (it == agent_legs_.end()) return std::nullopt;
+  auto call = calls_.find(it->second);
+  if (call == calls_.end() || call->second->phase != Call::Phase::connected || call->second->agent_leg != leg) {
+    return std::nullopt;
+  }
+  return std::pair{it->second, call->second->agent};
 }
 
 json CallService::agentCall(const std::string& agent) {
@@ -211,22 +228,15 @@ bool CallService::phoneRegistered(const std::string& extension) {
 // The agent's own phone pressed hold (or resume): the caller hears music, as
 // with the desk's hold button; the desk is told.
 void CallService::onPhoneHold(sip::CallId leg, bool on) {
-  sip::CallId caller = 0;
-  std::string agent;
+  std::optional<std::pair<sip::CallId, std::string>> found;
   {
     std::lock_guard lock(mutex_);
-    auto it = agent_legs_.find(leg);
-    if (it == agent_legs_.end()) return;
-    auto call = calls_.find(it->second);
-    if (call == calls_.end() || call->second->phase != Call::Phase::connected || call->second->agent_leg != leg) return;
-    caller = it->second;
-    agent = call->second->agent;
-    call->second->on_hold = on;
+    found = connectedOnAgentLeg(leg);
+    if (!found) return;
+    calls_[found->first]->on_hold = on;
   }
-  spdlog::info("call on {}'s phone: {} from the phone", agent, on ? "hold" : "resume");
-  if (on) endpoint_->play(caller, {promptPath("moh")}, true);
-  else endpoint_->stopPlayback(caller);
-  ctx_.publishTo(agent, {{"type", "call.hold"}, {"agent", agent}, {"on", on}});
+  spdlog::info("call on {}'s phone: {} from the phone", found->second, on ? "hold" : "resume");
+  playHold(found->first, found->second, on);
 }
 
 // The agent's own phone's transfer button (REFER): the same blind transfer
@@ -235,13 +245,9 @@ bool CallService::onPhoneTransfer(sip::CallId leg, const std::string& target) {
   std::string agent;
   {
     std::lock_guard lock(mutex_);
-    auto it = agent_legs_.find(leg);
-    if (it == agent_legs_.end()) return false;
-    auto call = calls_.find(it->second);
-    if (call == calls_.end() || call->second->phase != Call::Phase::connected || call->second->agent_leg != leg) {
-      return false;
-    }
-    agent = call->second->agent;
+    auto found = connectedOnAgentLeg(leg);
+    if (!found) return false;
+    agent = found->second;
   }
   auto st = transfer(agent, target);
   spdlog::info("call on {}'s phone: transfer to {} from the phone: {}", agent, target,
@@ -503,11 +509,11 @@ void CallService::onDigit(sip::CallId id, char d) {
       if (c.phase == Call::Phase::ivr) c.cdr.ivr_path = c.ivr->path();
     }
   }
-  if (request_callback) return callbackFromQueue(id, "queue_callback_ok");
+  if (request_callback) return callbackFromQueue(id, "queue_callback_ok", 9000);
   run(id, std::move(cmds));
 }
 
-void CallService::callbackFromQueue(sip::CallId id, const std::string& prompt) {
+void CallService::callbackFromQueue(sip::CallId id, const std::string& prompt, tel::Millis hangup_after) {
   std::string contact;
   {
     std::lock_guard lock(mutex_);
@@ -519,17 +525,14 @@ void CallService::callbackFromQueue(sip::CallId id, const std::string& prompt) {
     c.cdr.callback_number = c.cdr.caller;
     c.cdr.queue_wait_ms = nowMs() - c.cdr.queued_at;
     c.phase = Call::Phase::ending;
-  }
-  {
-    std::lock_guard lock(mutex_);
     auto& cb = callbacks_[contact];
-    cb.number = calls_.count(id) ? calls_[id]->cdr.caller : "";
+    cb.number = c.cdr.caller;
     cb.requested_at = nowMs();
   }
   acd_.apply(routing::CallbackRequested{contact});
   createCallback(id, "");
   endpoint_->play(id, {promptPath(prompt)}, false);
-  hangupAfter(id, prompt == "queue_max_wait" ? 16000 : 9000);
+  hangupAfter(id, hangup_after);  // once the prompt has been heard
 }
 
 void CallService::onPlayDone(sip::CallId id, std::uint64_t) {
@@ -681,19 +684,13 @@ void CallService::offer(const std::string& contact, const std::string& agent) {
     acd_.apply(routing::OfferDeclined{contact, agent});
     return;
   }
-  pop["earlier_cases"] = earlierCases(pop["caller"].get<std::string>());
-  if (pop.contains("case_id")) {
-    // From the officers' pool: the operator's case for this call is not an earlier one.
-    auto& earlier = pop["earlier_cases"];
-    for (auto it = earlier.begin(); it != earlier.end();) {
-      it = (*it)["id"] == pop["case_id"] ? earlier.erase(it) : std::next(it);
-    }
-  }
+  // From the officers' pool, the operator's case for this call is not an earlier one.
+  pop["earlier_cases"] = earlierCases(pop["caller"].get<std::string>(), pop.value("case_id", std::int64_t{0}));
   ctx_.publishTo(agent, pop);
 }
 
 // The caller's earlier cases (by phone), newest first: the screen pop's history.
-json CallService::earlierCases(const std::string& caller) {
+json CallService::earlierCases(const std::string& caller, std::int64_t except_case) {
   json out = json::array();
   auto phone = core::cases::validatePhone(caller);
   if (!phone.ok()) return out;
@@ -702,6 +699,7 @@ json CallService::earlierCases(const std::string& caller) {
     q.phone = phone.value();
     q.per_page = 5;
     for (const auto& c : tx.searchCases(q).items) {
+      if (c.id == except_case) continue;
       out.push_back({{"id", c.id},
                      {"status", core::cases::toString(c.status)},
                      {"category", c.category},
@@ -808,7 +806,7 @@ void CallService::openCaseForAnsweredCall(sip::CallId id) {
       },
       [this, agent, id, created](core::Status st) {
         if (!st.ok()) return;
-        ctx_.publish({{"type", "case.created"}, {"case", caseSummary(*created)}}, core::auth::kCaseWorkers);
+        publishCase(ctx_, "case.created", *created);
         std::optional<std::int64_t> case_id;
         {
           std::lock_guard lock(mutex_);
@@ -1131,7 +1129,7 @@ void CallService::createCallback(sip::CallId id, const std::string& number) {
         return core::Status::Ok();
       },
       [this, id, created](core::Status st) {
-        if (st.ok()) ctx_.publish({{"type", "case.created"}, {"case", caseSummary(*created)}}, core::auth::kCaseWorkers);
+        if (st.ok()) publishCase(ctx_, "case.created", *created);
         saveCdr(id);
       });
 }
@@ -1196,7 +1194,7 @@ void CallService::timerLoop() {
     for (auto leg : unanswered_transfers) endpoint_->hangup(leg);
     for (auto& [id, cmds] : work) run(id, std::move(cmds));
     for (std::size_t i = 0; i < announce_ids.size(); ++i) announce(announce_ids[i], announce_contacts[i]);
-    for (auto id : max_waited) callbackFromQueue(id, "queue_max_wait");
+    for (auto id : max_waited) callbackFromQueue(id, "queue_max_wait", 16000);
     outboundTimeouts(now);
     lock.lock();
   }

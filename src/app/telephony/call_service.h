@@ -104,6 +104,7 @@ class CallService {
 
  private:
   struct Call;
+  static core::telephony::Millis nowMs();  // wall clock, unix ms
   // A callback waiting for its turn in the engine.
   struct PendingCallback {
     std::string number;
@@ -120,6 +121,9 @@ class CallService {
   void onAnswered(sip::CallId leg);
   void onEnded(sip::CallId id, const std::string& why);
   void onPhoneHold(sip::CallId leg, bool on);
+  void playHold(sip::CallId caller, const std::string& agent, bool on);
+  // Caller holds mutex_.
+  std::optional<std::pair<sip::CallId, std::string>> connectedOnAgentLeg(sip::CallId leg);
   bool onPhoneTransfer(sip::CallId leg, const std::string& target);
   // Routing decisions.
   void onDecisions(const std::vector<core::routing::Decision>& ds);
@@ -146,7 +150,8 @@ class CallService {
   bool outboundEnded(sip::CallId leg, const std::string& why);
   void outboundTimeouts(std::int64_t now);
   std::optional<PendingCallback> recallCallback(const std::string& contact);
-  nlohmann::json earlierCases(const std::string& caller);
+  // The caller's earlier cases (by phone), newest first, leaving out `except_case`.
+  nlohmann::json earlierCases(const std::string& caller, std::int64_t except_case);
   void finish(sip::CallId id, const std::string& why);
   void saveCdr(sip::CallId id);
   struct Persisted {
@@ -167,7 +172,7 @@ class CallService {
   void createCallback(sip::CallId id, const std::string& number);
   // A queued caller leaves a callback request (key 1 or the maximum wait):
   // the contact keeps its place in the engine as a callback, a case is opened.
-  void callbackFromQueue(sip::CallId id, const std::string& prompt);
+  void callbackFromQueue(sip::CallId id, const std::string& prompt, core::telephony::Millis hangup_after);
   std::string promptPath(const std::string& name) const;
   std::vector<std::string> promptPaths(const std::vector<std::string>& names) const;
   void openCaseForAnsweredCall(sip::CallId id);

@@ -23,12 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 bool refused(const std::vector<routing::Decision>& ds) {
   for (const auto& d : ds) {
     if (std::holds_alternative<routing::EventRefused>(d)) return true;
@@ -239,8 +233,7 @@ void CallService::assignCallbackCase(std::int64_t case_id, const std::string& ag
       },
       [this, updated](core::Status st) {
         if (st.ok() && *updated) {
-          ctx_.publish({{"type", "case.updated"}, {"case", caseSummary(**updated)}},
-                       core::auth::kCaseWorkers);
+          publishCase(ctx_, "case.updated", **updated);
         }
       });
 }
